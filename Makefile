@@ -29,7 +29,7 @@ endif
 EXAMPLE_APPS := $(patsubst %/app.mk,%,$(wildcard apps/*/app.mk))
 # An appliance outside the tree (morgana build DIR) joins the list.
 ifneq ($(APP),)
-APP := $(patsubst $(CURDIR)/%,%,$(abspath $(APP)))
+override APP := $(patsubst $(CURDIR)/%,%,$(abspath $(APP)))
 ifeq ($(wildcard $(APP)/app.mk),)
 $(error $(APP): no app.mk here, so this is not an appliance folder)
 endif

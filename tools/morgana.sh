@@ -96,7 +96,7 @@ cmd_size() {
 	    $1 ~ /^\./ && $3 != 0 && $1 !~ /^\.(debug|comment|note\.gnu|gnu\.build)/ {
 		printf "  %-24s %8d\n", $1, $2 }' | sort -k2 -n -r | head -12
 	echo "biggest symbols:"
-	nm -S --size-sort "$image" 2>/dev/null | tail -12 | sort -r |
+	nm -S --size-sort "$image" 2>/dev/null | tail -12 | tac |
 	    while read -r _addr sz type name; do
 		printf '  %-40s %8d %s\n' "$name" "0x$sz" "$type"
 	    done

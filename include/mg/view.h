@@ -211,8 +211,12 @@ mg_rd_u32be(struct mg_rd *r)
 static inline uint64_t
 mg_rd_u64be(struct mg_rd *r)
 {
-	uint64_t hi = mg_rd_u32be(r);
+	uint64_t hi;
 
+	/* All eight bytes or none: a short read must not return half. */
+	if (!mg_rd_need(r, 8))
+		return 0;
+	hi = mg_rd_u32be(r);
 	return hi << 32 | mg_rd_u32be(r);
 }
 
@@ -429,12 +433,14 @@ mg_wr_u64be(struct mg_wr *w, uint64_t x)
 static inline bool
 mg_wr_bytes(struct mg_wr *w, const void *src, size_t n)
 {
-	uint8_t *q = mg_wr_space(w, n);
+	uint8_t *q;
 
+	if (n == 0) /* nothing to write, even into a NULL buffer */
+		return !w->err;
+	q = mg_wr_space(w, n);
 	if (q == NULL)
 		return false;
-	if (n > 0)
-		__builtin_memcpy(q, src, n);
+	__builtin_memcpy(q, src, n);
 	return true;
 }
 
@@ -447,12 +453,14 @@ mg_wr_view(struct mg_wr *w, mg_view v)
 static inline bool
 mg_wr_zero(struct mg_wr *w, size_t n)
 {
-	uint8_t *q = mg_wr_space(w, n);
+	uint8_t *q;
 
+	if (n == 0)
+		return !w->err;
+	q = mg_wr_space(w, n);
 	if (q == NULL)
 		return false;
-	if (n > 0)
-		__builtin_memset(q, 0, n);
+	__builtin_memset(q, 0, n);
 	return true;
 }
 

@@ -72,9 +72,8 @@ mg_log_config(const char *spec)
 		while (*s != '\0' && *s != ',')
 			s++;
 		len = (size_t)(s - item);
-		if (*s == ',')
-			s++;
-		if (len == 0)
+		/* An empty item, or a comma that ends the spec, is an error. */
+		if (len == 0 || (*s == ',' && *++s == '\0'))
 			return -MG_EINVAL;
 		eq = mg_memchr(item, '=', len);
 		if (eq == NULL) {
