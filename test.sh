@@ -1,0 +1,8 @@
+#!/bin/sh
+# test.sh: install what the tests need, then run every test (make test).
+set -eu
+cd "$(dirname "$0")"
+tools/ensure-deps make gcc libc6-dev binutils git clang lld llvm \
+    libclang-rt-14-dev libcmocka-dev clang-format clang-tidy cppcheck \
+    python3 python3-pytest
+exec make -j"$(nproc)" test
