@@ -48,7 +48,7 @@ mg_view_sub(mg_view v, size_t off, size_t len, mg_view *out)
 {
 	if (off > v.len || len > v.len - off)
 		return false;
-	out->p = v.p + off;
+	out->p = v.p != NULL ? v.p + off : NULL; /* NULL + 0 is UB too */
 	out->len = len;
 	return true;
 }
@@ -251,7 +251,7 @@ mg_rd_take(struct mg_rd *r, size_t n)
 {
 	mg_view v = {NULL, 0};
 
-	if (!mg_rd_need(r, n))
+	if (!mg_rd_need(r, n) || r->v.p == NULL)
 		return v;
 	v.p = r->v.p + r->off;
 	v.len = n;
@@ -286,7 +286,7 @@ mg_rd_rest(const struct mg_rd *r)
 {
 	mg_view v = {NULL, 0};
 
-	if (r->err)
+	if (r->err || r->v.p == NULL)
 		return v;
 	v.p = r->v.p + r->off;
 	v.len = r->v.len - r->off;
@@ -365,7 +365,11 @@ void mg_wr_unreserve(struct mg_wr *w, size_t n);
  */
 void mg_wr_rewind(struct mg_wr *w, size_t mark);
 
-/* mg_wr_space returns n writable bytes and moves past them, or NULL. */
+/*
+ * mg_wr_space returns n writable bytes and moves past them, or NULL and
+ * sets err. (Zero bytes of a cursor over no buffer is NULL without an
+ * error: check mg_wr_ok when n may be 0.)
+ */
 static inline uint8_t *
 mg_wr_space(struct mg_wr *w, size_t n)
 {
@@ -375,6 +379,8 @@ mg_wr_space(struct mg_wr *w, size_t n)
 		w->err = true;
 		return NULL;
 	}
+	if (w->p == NULL)
+		return NULL;
 	q = w->p + w->off;
 	w->off += n;
 	return q;

@@ -214,7 +214,7 @@ watch_append(struct mg_loop *l, struct mg_watch *w)
 static void
 loop_tasks(struct mg_loop *l)
 {
-	struct mg_task end = { .fn = NULL, .ctx = NULL, .next = NULL };
+	struct mg_task end = {.fn = NULL, .ctx = NULL, .next = NULL};
 	struct mg_task *t, **pp;
 
 	if (l->tasks == NULL)
@@ -274,7 +274,7 @@ loop_timers(struct mg_loop *l)
 static void
 loop_dispatch(struct mg_loop *l, mg_handle_set_t ready)
 {
-	struct mg_watch end = { .h = 0, .fn = NULL, .ctx = NULL, .next = NULL };
+	struct mg_watch end = {.h = 0, .fn = NULL, .ctx = NULL, .next = NULL};
 	struct mg_watch *w, **pp;
 	struct dispatch d;
 

@@ -13,7 +13,9 @@ mg_pkt_pool_memsize(size_t n, size_t bufsize)
 {
 	size_t per, total;
 
-	bufsize = (bufsize + 63) & ~(size_t)63;
+	if (__builtin_add_overflow(bufsize, 63, &bufsize))
+		return 0;
+	bufsize &= ~(size_t)63;
 	if (__builtin_add_overflow(bufsize, PKT_HDR_SIZE, &per) ||
 	    __builtin_mul_overflow(per, n, &total) ||
 	    __builtin_add_overflow(total, 63, &total))
@@ -32,8 +34,12 @@ mg_pkt_pool_init(struct mg_pkt_pool *pool, void *mem, size_t memlen,
 	if (headroom >= bufsize || mem == NULL)
 		return -MG_EINVAL;
 	/* Buffers on 64-byte boundaries: cache lines and DMA-style rings. */
-	bufsize = (bufsize + 63) & ~(size_t)63;
-	per = PKT_HDR_SIZE + bufsize;
+	if (__builtin_add_overflow(bufsize, 63, &bufsize))
+		return -MG_EINVAL;
+	bufsize &= ~(size_t)63;
+	if (__builtin_add_overflow(bufsize, PKT_HDR_SIZE, &per) ||
+	    bufsize > UINT32_MAX)
+		return -MG_EINVAL;
 	start = ((uintptr_t)mem + 63) & ~(uintptr_t)63;
 	end = (uintptr_t)mem + memlen;
 	if (start >= end || end - start < per)

@@ -42,12 +42,6 @@ tpool_fini(struct tpool *t)
 	t->mem = NULL;
 }
 
-static size_t
-round64(size_t n)
-{
-	return (n + 63) & ~(size_t)63;
-}
-
 static int
 setup(void **state)
 {
@@ -119,8 +113,8 @@ test_pkt_pool_init_count_matches_memsize(void **state)
 		for (mis = 0; mis < 64; mis++) {
 			struct mg_pkt_pool pool;
 
-			assert_int_equal(mg_pkt_pool_init(&pool, mem + mis, len,
-						 300, 0),
+			assert_int_equal(
+			    mg_pkt_pool_init(&pool, mem + mis, len, 300, 0),
 			    (long)n);
 		}
 		free(mem);
@@ -168,8 +162,7 @@ test_pkt_pool_init_rejects_headroom_ge_bufsize(void **state)
 	    -MG_EINVAL);
 	assert_int_equal(mg_pkt_pool_init(&pool, t.mem, len, 256, 257),
 	    -MG_EINVAL);
-	assert_int_equal(mg_pkt_pool_init(&pool, t.mem, len, 0, 0),
-	    -MG_EINVAL);
+	assert_int_equal(mg_pkt_pool_init(&pool, t.mem, len, 0, 0), -MG_EINVAL);
 	/* The limit is the size asked for, not the rounded-up one. */
 	assert_int_equal(mg_pkt_pool_init(&pool, t.mem, len, 200, 200),
 	    -MG_EINVAL);
@@ -186,7 +179,8 @@ test_pkt_pool_init_rejects_bufsize_near_size_max(void **state)
 
 	(void)state;
 	assert_non_null(mem);
-	/* Rounding SIZE_MAX up to 64 wraps to 0: no buffer of that size fits. */
+	/* Rounding SIZE_MAX up to 64 wraps to 0: no buffer of that size fits.
+	 */
 	assert_int_equal(mg_pkt_pool_init(&pool, mem, len, SIZE_MAX, 100),
 	    -MG_EINVAL);
 	assert_int_equal(mg_pkt_pool_init(&pool, mem, len, SIZE_MAX - 62, 0),
@@ -767,8 +761,8 @@ test_pkt_wr_writes_into_tailroom(void **state)
 	assert_int_equal(p->len, 3);
 	mg_pkt_wr_commit(p, &w);
 	assert_int_equal(p->len, 7);
-	assert_true(mg_view_eq(mg_pkt_view(p),
-	    mg_view_make("hdr\x01\x02\x03\x04", 7)));
+	assert_true(
+	    mg_view_eq(mg_pkt_view(p), mg_view_make("hdr\x01\x02\x03\x04", 7)));
 	mg_pkt_free(p);
 	tpool_fini(&t);
 }
@@ -890,7 +884,9 @@ test_pkt_wr_commit_after_put_panics(void **state)
 static void
 test_pkt_buffers_never_overlap(void **state)
 {
-	enum { N = 16 };
+	enum {
+		N = 16
+	};
 	struct mg_pkt *p[N];
 	struct tpool t;
 	size_t i, j;
@@ -922,7 +918,9 @@ test_pkt_buffers_never_overlap(void **state)
 static void
 test_pkt_buffers_are_64_byte_aligned(void **state)
 {
-	enum { N = 7 };
+	enum {
+		N = 7
+	};
 	struct mg_pkt *p[N];
 	struct tpool t;
 	size_t i;
@@ -999,19 +997,19 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_pkt_pool_memsize_grows_with_n, setup),
 	    cmocka_unit_test_setup(test_pkt_pool_memsize_rounds_bufsize_to_64,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_pool_memsize_overflow_gives_0,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(
-		test_pkt_pool_memsize_bufsize_rounding_overflow_gives_0, setup),
+	        test_pkt_pool_memsize_bufsize_rounding_overflow_gives_0, setup),
 	    cmocka_unit_test_setup(test_pkt_pool_init_count_matches_memsize,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_pool_init_rejects_too_small_memory,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(
-		test_pkt_pool_init_rejects_headroom_ge_bufsize, setup),
+	        test_pkt_pool_init_rejects_headroom_ge_bufsize, setup),
 	    cmocka_unit_test_setup(
-		test_pkt_pool_init_rejects_bufsize_near_size_max, setup),
+	        test_pkt_pool_init_rejects_bufsize_near_size_max, setup),
 	    cmocka_unit_test_setup(test_pkt_pool_init_unaligned_mem, setup),
 	    cmocka_unit_test_setup(test_pkt_pool_stats_after_init, setup),
 	    cmocka_unit_test_setup(test_pkt_alloc_gives_fresh_packet, setup),
@@ -1023,36 +1021,37 @@ main(void)
 	    cmocka_unit_test_setup(test_pkt_ref_twice_free_thrice, setup),
 	    cmocka_unit_test_setup(test_pkt_double_free_panics, setup),
 	    cmocka_unit_test_setup(test_pkt_extra_free_after_refs_panics,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_ref_of_free_packet_panics, setup),
 	    cmocka_unit_test_setup(test_pkt_ref_panics_at_refcnt_max, setup),
 	    cmocka_unit_test_setup(test_pkt_push_exact_headroom, setup),
 	    cmocka_unit_test_setup(test_pkt_push_one_past_headroom_fails,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_pull_exact_len, setup),
 	    cmocka_unit_test_setup(test_pkt_pull_one_past_len_fails, setup),
 	    cmocka_unit_test_setup(test_pkt_put_exact_tailroom, setup),
 	    cmocka_unit_test_setup(test_pkt_put_one_past_tailroom_fails, setup),
 	    cmocka_unit_test_setup(test_pkt_trim_exact_and_one_past, setup),
-	    cmocka_unit_test_setup(test_pkt_reset_exact_cap_and_one_past, setup),
+	    cmocka_unit_test_setup(test_pkt_reset_exact_cap_and_one_past,
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_headroom_len_tailroom_sum_to_cap,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_view_covers_data, setup),
 	    cmocka_unit_test_setup(test_pkt_wr_writes_into_tailroom, setup),
 	    cmocka_unit_test_setup(test_pkt_wr_stops_at_tailroom, setup),
 	    cmocka_unit_test_setup(test_pkt_wr_rewind_commits_only_kept_bytes,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_wr_commit_of_other_packet_panics,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_wr_commit_after_put_panics, setup),
 	    cmocka_unit_test_setup(test_pkt_buffers_never_overlap, setup),
 	    cmocka_unit_test_setup(test_pkt_buffers_are_64_byte_aligned, setup),
 	    cmocka_unit_test_setup(test_pkt_default_frame_fits_default_buffer,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_pkt_default_pool_set_get, setup),
 	    cmocka_unit_test_setup(
-		test_pkt_pool_init_rejects_bufsize_that_overflows_per_buffer,
-		setup),
+	        test_pkt_pool_init_rejects_bufsize_that_overflows_per_buffer,
+	        setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -400,9 +400,12 @@ test_view_eq_nocase_folds_ascii_letters(void **state)
 	(void)state;
 	assert_true(mg_view_eq_nocase(mg_view_str("Content-LENGTH"),
 	    mg_view_str("content-length")));
-	assert_true(mg_view_eq_nocase(mg_view_str("AZaz"), mg_view_str("azAZ")));
-	assert_false(mg_view_eq_nocase(mg_view_str("host"), mg_view_str("hosts")));
-	assert_false(mg_view_eq_nocase(mg_view_str("hosT"), mg_view_str("hosr")));
+	assert_true(
+	    mg_view_eq_nocase(mg_view_str("AZaz"), mg_view_str("azAZ")));
+	assert_false(
+	    mg_view_eq_nocase(mg_view_str("host"), mg_view_str("hosts")));
+	assert_false(
+	    mg_view_eq_nocase(mg_view_str("hosT"), mg_view_str("hosr")));
 	assert_true(mg_view_eq_nocase(mg_view_empty(), mg_view_str("")));
 }
 
