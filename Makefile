@@ -17,6 +17,9 @@ B := build
 include mk/toolchain.mk
 include mk/rules.mk
 include mk/target-unix.mk
+# The hvt target (guest flags, linker script) and its tender (morgana-hvt).
+include mk/target-hvt.mk
+include mk/tender.mk
 
 LIBS := $(patsubst lib/%/lib.mk,%,$(wildcard lib/*/lib.mk))
 include $(foreach l,$(LIBS),lib/$(l)/lib.mk)
