@@ -106,8 +106,7 @@ sink_pad(struct fmt_sink *s, char c, size_t n)
 
 /* A string with width (space padding) and no further conversion. */
 static void
-fmt_str(struct fmt_sink *s, const struct fmt_spec *sp, const char *p,
-    size_t n)
+fmt_str(struct fmt_sink *s, const struct fmt_spec *sp, const char *p, size_t n)
 {
 	size_t pad = sp->width > n ? sp->width - n : 0;
 
@@ -175,6 +174,24 @@ num_push(size_t n, char c)
 	return n > (FMT_NUM_MAX - d) / 10 ? FMT_NUM_MAX : n * 10 + d;
 }
 
+/* The sign shown for a value that is not negative. */
+static char
+plus_sign(unsigned flags)
+{
+	if (flags & F_PLUS)
+		return '+';
+	if (flags & F_SPACE)
+		return ' ';
+	return '\0';
+}
+
+/*
+ * Read a signed argument of the given length; return its magnitude and
+ * store its sign. hh and h are narrowed by sign-extending the low bits,
+ * which needs no implementation-defined conversion. The switch branches
+ * read types that differ by ABI even where they are the same type here:
+ * NOLINTBEGIN(bugprone-branch-clone)
+ */
 static unsigned long long
 arg_signed(enum fmt_len len, va_list *ap, char *sign, unsigned flags)
 {
@@ -182,10 +199,11 @@ arg_signed(enum fmt_len len, va_list *ap, char *sign, unsigned flags)
 
 	switch (len) {
 	case LEN_HH:
-		v = (signed char)va_arg(*ap, int);
+		v = (long long)((va_arg(*ap, unsigned) & 0xffu) ^ 0x80u) - 0x80;
 		break;
 	case LEN_H:
-		v = (short)va_arg(*ap, int);
+		v = (long long)((va_arg(*ap, unsigned) & 0xffffu) ^ 0x8000u) -
+		    0x8000;
 		break;
 	case LEN_L:
 		v = va_arg(*ap, long);
@@ -208,7 +226,7 @@ arg_signed(enum fmt_len len, va_list *ap, char *sign, unsigned flags)
 		*sign = '-';
 		return 0ULL - (unsigned long long)v;
 	}
-	*sign = flags & F_PLUS ? '+' : flags & F_SPACE ? ' ' : '\0';
+	*sign = plus_sign(flags);
 	return (unsigned long long)v;
 }
 
@@ -233,6 +251,8 @@ arg_unsigned(enum fmt_len len, va_list *ap)
 		return va_arg(*ap, unsigned);
 	}
 }
+
+/* NOLINTEND(bugprone-branch-clone) */
 
 static const char *
 parse_len(const char *f, enum fmt_len *len)
@@ -348,6 +368,7 @@ fmt_engine(struct fmt_sink *s, const char *f, va_list *ap)
 		unsigned long long v;
 		const char *str;
 		const void *ptr;
+		unsigned char uc;
 		char c, sign;
 
 		if (*f != '%') {
@@ -372,8 +393,8 @@ fmt_engine(struct fmt_sink *s, const char *f, va_list *ap)
 		case 'c':
 			if (len != LEN_NONE)
 				goto unknown;
-			c = (char)va_arg(*ap, int);
-			fmt_str(s, &sp, &c, 1);
+			uc = (unsigned char)va_arg(*ap, int);
+			fmt_str(s, &sp, (const char *)&uc, 1);
 			break;
 		case 's':
 			if (len != LEN_NONE)
@@ -383,7 +404,7 @@ fmt_engine(struct fmt_sink *s, const char *f, va_list *ap)
 				str = "(null)";
 			fmt_str(s, &sp, str,
 			    sp.has_prec ? mg_strnlen(str, sp.prec)
-					: mg_strlen(str));
+			                : mg_strlen(str));
 			break;
 		case 'p':
 			if (len != LEN_NONE)
@@ -393,10 +414,8 @@ fmt_engine(struct fmt_sink *s, const char *f, va_list *ap)
 				fmt_str(s, &sp, "(nil)", 5);
 				break;
 			}
-			sign = sp.flags & F_PLUS ? '+'
-			    : sp.flags & F_SPACE ? ' '
-						 : '\0';
-			fmt_int(s, &sp, (uintptr_t)ptr, sign, 16, 'p');
+			fmt_int(s, &sp, (uintptr_t)ptr, plus_sign(sp.flags), 16,
+			    'p');
 			break;
 		case 'd':
 		case 'i':
@@ -414,7 +433,7 @@ fmt_engine(struct fmt_sink *s, const char *f, va_list *ap)
 			fmt_int(s, &sp, arg_unsigned(len, ap), '\0', 16, c);
 			break;
 		default:
-		unknown:
+unknown:
 			sink_write(s, start, (size_t)(f - start));
 			break;
 		}
@@ -432,8 +451,8 @@ int
 mg_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct fmt_sink s = {
-		.buf = buf,
-		.cap = size > 0 ? size - 1 : 0,
+	    .buf = buf,
+	    .cap = size > 0 ? size - 1 : 0,
 	};
 	va_list aq;
 
@@ -469,9 +488,9 @@ mg_vprintf(const char *fmt, va_list ap)
 {
 	char tmp[256];
 	struct fmt_sink s = {
-		.buf = tmp,
-		.cap = sizeof(tmp),
-		.flush = console_flush,
+	    .buf = tmp,
+	    .cap = sizeof(tmp),
+	    .flush = console_flush,
 	};
 	va_list aq;
 

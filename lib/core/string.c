@@ -12,7 +12,7 @@
 static char *
 unconst(const char *p)
 {
-	return (char *)(uintptr_t)p;
+	return (char *)(uintptr_t)p; /* NOLINT(performance-no-int-to-ptr) */
 }
 
 size_t
@@ -110,7 +110,7 @@ mg_memchr(const void *s, int c, size_t n)
 
 	for (; n > 0; n--, p++)
 		if (*p == ch)
-			return (void *)(uintptr_t)p;
+			return unconst((const char *)p);
 	return NULL;
 }
 

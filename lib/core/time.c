@@ -32,7 +32,18 @@ static unsigned
 month_days(uint64_t y, unsigned m)
 {
 	static const uint8_t len[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+	    31,
+	    28,
+	    31,
+	    30,
+	    31,
+	    30,
+	    31,
+	    31,
+	    30,
+	    31,
+	    30,
+	    31,
 	};
 
 	return m == 2 && is_leap(y) ? 29 : len[m - 1];
@@ -48,9 +59,9 @@ days_from_civil(uint64_t y, unsigned m, unsigned d)
 	if (m <= 2)
 		y--; /* January and February end the previous March year */
 	era = y / 400;
-	yoe = y - era * 400;		   /* 0..399 */
-	mp = m > 2 ? m - 3 : m + 9;	   /* March = 0 */
-	doy = (153 * mp + 2) / 5 + d - 1;  /* 0..365 */
+	yoe = y - era * 400;                         /* 0..399 */
+	mp = m > 2 ? m - 3 : m + 9;                  /* March = 0 */
+	doy = (153 * mp + 2) / 5 + d - 1;            /* 0..365 */
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
 	return era * DAYS_PER_ERA + doe - DAYS_0_TO_1970;
 }
@@ -97,12 +108,11 @@ mg_time_from_civil(const struct mg_civil *c, mg_time_t *out)
 
 	if (c->year < YEAR_MIN || c->year > YEAR_MAX || c->month < 1 ||
 	    c->month > 12 || c->day < 1 ||
-	    c->day > month_days((uint64_t)c->year, c->month) ||
-	    c->hour > 23 || c->min > 59 || c->sec > 59 ||
-	    c->nsec >= NSEC_PER_SEC)
+	    c->day > month_days((uint64_t)c->year, c->month) || c->hour > 23 ||
+	    c->min > 59 || c->sec > 59 || c->nsec >= NSEC_PER_SEC)
 		return false;
-	sec = days_from_civil((uint64_t)c->year, c->month, c->day) *
-		SEC_PER_DAY +
+	sec =
+	    days_from_civil((uint64_t)c->year, c->month, c->day) * SEC_PER_DAY +
 	    c->hour * 3600ULL + c->min * 60ULL + c->sec;
 	if (__builtin_mul_overflow(sec, NSEC_PER_SEC, &ns) ||
 	    __builtin_add_overflow(ns, (uint64_t)c->nsec, &ns))

@@ -229,7 +229,7 @@ test_fmt_matches_snprintf_edge_values(void **state)
 	CHECK("%s|%c|%p|%p", "str", 'c', (void *)0, (void *)0x10);
 	CHECK("%s", (char *)NULL);
 	CHECK("%10s|%-10s|%.10s|", (char *)NULL, (char *)NULL, (char *)NULL);
-	CHECK("%%|%5%|%-5%|%05%|%+%|%c", 'x');
+	CHECK("%%|%c", 'x');
 	CHECK("no conversions%s", "");
 	CHECK("%c%c%c", 0, 'a', 255);
 }
@@ -523,6 +523,8 @@ test_fmt_known_outputs(void **state)
 	EXPECT("0x1234", "%p", (void *)0x1234);
 	EXPECT("abc", "%.3s", "abcdef");
 	EXPECT("%", "%%%s", "");
+	/* glibc ignores flags and width on %% (C11 leaves it undefined). */
+	EXPECT("%|%|%|%", "%5%|%-5%|%05%|%+%%s", "");
 #undef EXPECT
 }
 
