@@ -68,7 +68,7 @@ _Static_assert(sizeof(struct blk_links) <= BLK_MIN - HDR, "links fit");
 #define SMALL    ((size_t)1 << (SL_LOG2 + ALIGN_LOG2))
 #define FL_COUNT (sizeof(size_t) * 8 - (SL_LOG2 + ALIGN_LOG2) + 1)
 
-_Static_assert(FL_COUNT <= 64, "first-level bitmap fits in 64 bits");
+_Static_assert(FL_COUNT < 64, "first-level bitmap fits in 64 bits");
 _Static_assert(SL_COUNT <= 32, "second-level bitmap fits in 32 bits");
 
 /*
@@ -87,22 +87,22 @@ _Static_assert(SL_COUNT <= 32, "second-level bitmap fits in 32 bits");
 struct mg_heap {
 	uint64_t magic;
 	unsigned flags;
-	uintptr_t base;  /* first block */
-	uintptr_t fresh; /* first byte never handed out; blocks end here */
-	uintptr_t end;   /* end of the region (16-byte aligned) */
+	uint8_t *base;  /* first block */
+	uint8_t *fresh; /* first byte never handed out; blocks end here */
+	uint8_t *end;   /* end of the region (16-byte aligned) */
 	/*
 	 * Fresh bytes at or above dirty_end are known to be zero (only with
 	 * MG_HEAP_ZEROED; otherwise dirty_end == end): dirty_end is the
 	 * highest address ever handed out.
 	 */
-	uintptr_t dirty_end;
+	uint8_t *dirty_end;
 	size_t used;
 	size_t peak;
 	uint64_t nalloc;
 	uint64_t nfree;
 	uint64_t nfail;
-	uint64_t fl_map;            /* bit fl: sl_map[fl] != 0 */
-	uint32_t sl_map[FL_COUNT];  /* bit sl: free[fl][sl] != NULL */
+	uint64_t fl_map;           /* bit fl: sl_map[fl] != 0 */
+	uint32_t sl_map[FL_COUNT]; /* bit sl: free[fl][sl] != NULL */
 	struct blk *free[FL_COUNT][SL_COUNT];
 };
 
@@ -136,25 +136,38 @@ void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 #endif
 
 #define CORRUPT(what)                                                          \
-	(MG_LOGE("heap check failed: %s (heap.c:%d)", (what), __LINE__),      \
+	(MG_LOGE("heap check failed: %s (heap.c:%d)", (what), __LINE__),       \
 	    -MG_ECORRUPT)
 
-static inline struct blk *
-blk_at(uintptr_t a)
+/* Bytes from lo up to hi (lo <= hi, both in the region). */
+static inline size_t
+span(const uint8_t *lo, const uint8_t *hi)
 {
-	return (struct blk *)a;
+	return (size_t)(hi - lo);
 }
 
-static inline uintptr_t
-blk_addr(const struct blk *b)
+static inline struct blk *
+blk_at(uint8_t *a)
 {
-	return (uintptr_t)b;
+	return (struct blk *)(void *)a;
+}
+
+static inline uint8_t *
+blk_addr(struct blk *b)
+{
+	return (uint8_t *)b;
 }
 
 static inline void *
-blk_payload(const struct blk *b)
+blk_payload(struct blk *b)
 {
-	return (void *)(blk_addr(b) + HDR);
+	return blk_addr(b) + HDR;
+}
+
+static inline const struct blk_links *
+blk_links(const struct blk *b)
+{
+	return (const void *)((const uint8_t *)b + HDR);
 }
 
 static NO_ASAN size_t
@@ -202,13 +215,13 @@ blk_set_prev_size(struct blk *b, size_t size)
 static NO_ASAN struct blk *
 blk_next_free(const struct blk *b)
 {
-	return ((const struct blk_links *)blk_payload(b))->next;
+	return blk_links(b)->next;
 }
 
 static NO_ASAN struct blk *
 blk_prev_free(const struct blk *b)
 {
-	return ((const struct blk_links *)blk_payload(b))->prev;
+	return blk_links(b)->prev;
 }
 
 static NO_ASAN void
@@ -234,7 +247,7 @@ blk_set_prev_free(struct blk *b, struct blk *prev)
 
 /* Index of the most significant set bit of x (x != 0). */
 static inline unsigned
-msb(size_t x)
+msb(uint64_t x)
 {
 	return 63u - (unsigned)__builtin_clzll((unsigned long long)x);
 }
@@ -310,7 +323,7 @@ static void
 make_free(struct mg_heap *h, struct blk *b)
 {
 	size_t size = blk_size(b);
-	uintptr_t next = blk_addr(b) + size;
+	uint8_t *next = blk_addr(b) + size;
 
 	if (blk_prev_is_free(b)) {
 		struct blk *below = blk_at(blk_addr(b) - blk_prev_size(b));
@@ -358,7 +371,7 @@ split(struct mg_heap *h, struct blk *b, size_t size)
 static struct blk *
 take(struct mg_heap *h, struct blk *b, size_t size)
 {
-	uintptr_t next = blk_addr(b) + blk_size(b);
+	uint8_t *next = blk_addr(b) + blk_size(b);
 
 	list_remove(h, b);
 	/* A free block never ends at fresh, so next is a real block. */
@@ -370,16 +383,16 @@ take(struct mg_heap *h, struct blk *b, size_t size)
 
 /* Zero [a, a + len) where it may hold old bytes, and note it handed out. */
 static void
-fresh_zero(struct mg_heap *h, uintptr_t a, size_t len)
+fresh_zero(struct mg_heap *h, uint8_t *a, size_t len)
 {
-	uintptr_t lim = a + len;
+	uint8_t *lim = a + len;
 
 	if (a < h->dirty_end) {
-		uintptr_t z = lim < h->dirty_end ? lim : h->dirty_end;
+		size_t n = span(a, lim < h->dirty_end ? lim : h->dirty_end);
 
-		UNPOISON((void *)a, z - a);
-		mg_memset((void *)a, 0, z - a);
-		POISON((void *)a, z - a);
+		UNPOISON(a, n);
+		mg_memset(a, 0, n);
+		POISON(a, n);
 	}
 	if ((h->flags & MG_HEAP_ZEROED) && lim > h->dirty_end)
 		h->dirty_end = lim;
@@ -391,7 +404,7 @@ carve(struct mg_heap *h, size_t size)
 {
 	struct blk *b;
 
-	if (h->end - h->fresh < size)
+	if (span(h->fresh, h->end) < size)
 		return NULL;
 	b = blk_at(h->fresh);
 	fresh_zero(h, h->fresh + HDR, size - HDR);
@@ -404,8 +417,8 @@ carve(struct mg_heap *h, size_t size)
 
 /* First block of at least size on list (fl, sl), looking at up to max. */
 static struct blk *
-scan(const struct mg_heap *h, unsigned fl, unsigned sl, size_t size,
-    size_t max, bool *more)
+scan(const struct mg_heap *h, unsigned fl, unsigned sl, size_t size, size_t max,
+    bool *more)
 {
 	struct blk *b = h->free[fl][sl];
 
@@ -425,7 +438,7 @@ scan(const struct mg_heap *h, unsigned fl, unsigned sl, size_t size,
 static struct blk *
 find_above(const struct mg_heap *h, unsigned fl, unsigned sl)
 {
-	uint32_t slm = sl < SL_COUNT ? h->sl_map[fl] & (~0u << sl) : 0;
+	uint32_t slm = h->sl_map[fl] & (~0u << sl);
 	uint64_t flm;
 
 	if (slm == 0) {
@@ -454,7 +467,7 @@ block_size(const struct mg_heap *h, size_t n)
 	s &= ~(ALIGN - 1);
 	if (s < BLK_MIN)
 		s = BLK_MIN;
-	if (s > h->end - h->base)
+	if (s > span(h->base, h->end))
 		return 0;
 	return s;
 }
@@ -469,6 +482,7 @@ alloc_block(struct mg_heap *h, size_t size, bool *zeroed)
 	unsigned fl, sl;
 	struct blk *b = NULL;
 	bool more = false;
+	size_t up;
 
 	*zeroed = false;
 	class_of(size, &fl, &sl);
@@ -477,9 +491,9 @@ alloc_block(struct mg_heap *h, size_t size, bool *zeroed)
 		if (b != NULL)
 			return take(h, b, size);
 		/* Every block of the next class up is large enough. */
-		class_of(size + class_step(size) - 1, &fl, &sl);
-		if (fl >= FL_COUNT)
-			fl = FL_COUNT - 1, sl = SL_COUNT;
+		if (__builtin_add_overflow(size, class_step(size) - 1, &up))
+			up = SIZE_MAX;
+		class_of(up, &fl, &sl);
 	}
 	b = find_above(h, fl, sl);
 	if (b != NULL)
@@ -533,22 +547,26 @@ heap_alloc(struct mg_heap *h, size_t n, bool *zeroed)
 static struct blk *
 lookup(const struct mg_heap *h, const void *p, const char *op)
 {
-	uintptr_t a = (uintptr_t)p, next;
+	uintptr_t a = (uintptr_t)p, base;
 	struct blk *b;
+	uint8_t *next;
 	size_t raw, size;
 
 	MG_ASSERT(h != NULL && h->magic == HEAP_MAGIC);
-	if (a < h->base + HDR || a >= h->fresh)
-		mg_panic("%s: %p is not in heap %p", op, p, (const void *)h);
+	base = (uintptr_t)h->base;
+	/* Compare addresses as integers: p may point anywhere. */
+	if (a < base + HDR || a >= (uintptr_t)h->fresh)
+		mg_panic("%s: %p is not an allocation of heap %p", op, p,
+		    (const void *)h);
 	if ((a & (ALIGN - 1)) != 0)
 		mg_panic("%s: %p is misaligned", op, p);
-	b = blk_at(a - HDR);
+	b = blk_at(h->base + (a - base - HDR));
 	raw = blk_raw(b);
 	if (raw & BLK_FREE)
 		mg_panic("%s: %p is already free (double free?)", op, p);
 	size = raw & ~BLK_FLAGS;
 	if ((raw & BLK_FLAGS & ~BLK_PREV_FREE) != 0 || size < BLK_MIN ||
-	    size > h->fresh - blk_addr(b))
+	    size > span(blk_addr(b), h->fresh))
 		mg_panic("%s: %p has a bad header (corrupt or foreign)", op, p);
 	next = blk_addr(b) + size;
 	if (next != h->fresh && blk_prev_is_free(blk_at(next)))
@@ -560,26 +578,32 @@ lookup(const struct mg_heap *h, const void *p, const char *op)
 struct mg_heap *
 mg_heap_init(void *mem, size_t len, unsigned flags)
 {
-	uintptr_t start = (uintptr_t)mem, end, base;
+	const size_t hsize =
+	    (sizeof(struct mg_heap) + ALIGN - 1) & ~(ALIGN - 1);
+	size_t pad = (ALIGN - ((uintptr_t)mem & (ALIGN - 1))) & (ALIGN - 1);
+	uint8_t *start = mem;
 	struct mg_heap *h;
+	uintptr_t last;
 
-	if (mem == NULL || __builtin_add_overflow(start, len, &end))
+	if (mem == NULL || __builtin_add_overflow((uintptr_t)mem, len, &last))
 		return NULL;
-	start = (start + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
-	end &= ~(uintptr_t)(ALIGN - 1);
-	base = start + ((sizeof(*h) + ALIGN - 1) & ~(ALIGN - 1));
-	if (start < (uintptr_t)mem || base < start || base >= end ||
-	    end - base < BLK_MIN)
+	if (len < pad)
 		return NULL;
-	h = (struct mg_heap *)start;
+	/* From start (aligned), len bytes rounded down keep end aligned. */
+	len = (len - pad) & ~(ALIGN - 1);
+	if (len < hsize + BLK_MIN)
+		return NULL;
+	start += pad;
+	h = (struct mg_heap *)(void *)start;
+	UNPOISON(h, hsize);
 	mg_memset(h, 0, sizeof(*h));
 	h->magic = HEAP_MAGIC;
 	h->flags = flags & MG_HEAP_ZEROED;
-	h->base = base;
-	h->fresh = base;
-	h->end = end;
-	h->dirty_end = (flags & MG_HEAP_ZEROED) ? base : end;
-	POISON((void *)base, end - base);
+	h->base = start + hsize;
+	h->fresh = h->base;
+	h->end = start + len;
+	h->dirty_end = (flags & MG_HEAP_ZEROED) ? h->base : h->end;
+	POISON(h->base, span(h->base, h->end));
 	return h;
 }
 
@@ -630,11 +654,11 @@ static bool
 grow(struct mg_heap *h, struct blk *b, size_t size)
 {
 	size_t have = blk_size(b), more = size - have;
-	uintptr_t next = blk_addr(b) + have;
+	uint8_t *next = blk_addr(b) + have;
 	struct blk *n = blk_at(next);
 
 	if (next == h->fresh) {
-		if (h->end - h->fresh < more)
+		if (span(h->fresh, h->end) < more)
 			return false;
 		fresh_zero(h, h->fresh, more);
 		h->fresh += more;
@@ -674,24 +698,25 @@ mg_heap_realloc(struct mg_heap *h, void *p, size_t size)
 		h->nfail++;
 		return NULL;
 	}
-	if (need <= have || grow(h, b, need)) {
-		if (need <= have)
-			split(h, b, need);
-		h->used = h->used - have + blk_size(b);
-		if (h->used > h->peak)
-			h->peak = h->used;
-		POISON(p, blk_size(b) - HDR);
-		UNPOISON(p, size);
-		return p;
+	if (need > have && !grow(h, b, need)) {
+		/* No room here: move. A failure leaves p as it was. */
+		q = heap_alloc(h, size, &zeroed);
+		if (q == NULL)
+			return NULL;
+		/* The old payload may be poisoned past what was asked for. */
+		UNPOISON(p, have - HDR);
+		mg_memcpy(q, p, have - HDR);
+		mg_heap_free(h, p);
+		return q;
 	}
-	q = heap_alloc(h, size, &zeroed);
-	if (q == NULL)
-		return NULL;
-	/* The old payload may be poisoned past what was asked for. */
-	UNPOISON(p, have - HDR);
-	mg_memcpy(q, p, have - HDR);
-	mg_heap_free(h, p);
-	return q;
+	if (need < have)
+		split(h, b, need);
+	h->used = h->used - have + blk_size(b);
+	if (h->used > h->peak)
+		h->peak = h->used;
+	POISON(p, blk_size(b) - HDR);
+	UNPOISON(p, size);
+	return p;
 }
 
 size_t
@@ -706,11 +731,12 @@ mg_heap_usable(struct mg_heap *h, const void *p)
 void
 mg_heap_stats(const struct mg_heap *h, struct mg_heap_stats *out)
 {
-	size_t largest = h->end - h->fresh;
 	const struct blk *b;
 	unsigned fl, sl;
+	size_t largest;
 
 	MG_ASSERT(h != NULL && h->magic == HEAP_MAGIC);
+	largest = span(h->fresh, h->end);
 	if (largest < BLK_MIN)
 		largest = 0;
 	/* The largest free block is on the highest non-empty list. */
@@ -721,10 +747,10 @@ mg_heap_stats(const struct mg_heap *h, struct mg_heap_stats *out)
 			if (blk_size(b) > largest)
 				largest = blk_size(b);
 	}
-	out->size = h->end - h->base;
+	out->size = span(h->base, h->end);
 	out->used = h->used;
 	out->peak = h->peak;
-	out->fresh = h->end - h->fresh;
+	out->fresh = span(h->fresh, h->end);
 	out->largest = largest != 0 ? largest - HDR : 0;
 	out->nalloc = h->nalloc;
 	out->nfree = h->nfree;
@@ -736,7 +762,7 @@ static int
 check_blocks(const struct mg_heap *h, size_t *nfree_blocks)
 {
 	size_t used = 0, free_bytes = 0, nfree = 0, prev_size = 0;
-	uintptr_t a = h->base;
+	uint8_t *a = h->base;
 	bool prev_free = false;
 
 	while (a < h->fresh) {
@@ -745,7 +771,7 @@ check_blocks(const struct mg_heap *h, size_t *nfree_blocks)
 
 		if ((raw & BLK_FLAGS & ~(BLK_FREE | BLK_PREV_FREE)) != 0)
 			return CORRUPT("unknown header flags");
-		if (size < BLK_MIN || size > h->fresh - a)
+		if (size < BLK_MIN || size > span(a, h->fresh))
 			return CORRUPT("block size out of range");
 		if (blk_prev_is_free(b) != prev_free)
 			return CORRUPT("prev-free flag wrong");
@@ -769,7 +795,7 @@ check_blocks(const struct mg_heap *h, size_t *nfree_blocks)
 		return CORRUPT("free block next to fresh");
 	if (used != h->used)
 		return CORRUPT("used count differs from blocks");
-	if (used + free_bytes + (h->end - h->fresh) != h->end - h->base)
+	if (used + free_bytes + span(h->fresh, h->end) != span(h->base, h->end))
 		return CORRUPT("used + free + fresh differs from size");
 	*nfree_blocks = nfree;
 	return 0;
@@ -780,28 +806,30 @@ static int
 check_list(const struct mg_heap *h, unsigned fl, unsigned sl, size_t max,
     size_t *n)
 {
-	const struct blk *b, *prev = NULL;
+	struct blk *b, *prev = NULL;
 
 	for (b = h->free[fl][sl]; b != NULL; b = blk_next_free(b)) {
-		uintptr_t a = blk_addr(b), next;
+		uintptr_t a = (uintptr_t)b;
+		uint8_t *next;
 		unsigned bfl, bsl;
 		size_t size;
 
 		if (++*n > max)
 			return CORRUPT("more list entries than free blocks");
-		if (a < h->base || a >= h->fresh || (a & (ALIGN - 1)) != 0)
+		if (a < (uintptr_t)h->base || a >= (uintptr_t)h->fresh ||
+		    (a & (ALIGN - 1)) != 0)
 			return CORRUPT("list entry outside the blocks");
 		if (!blk_is_free(b))
 			return CORRUPT("list entry not free");
+		size = blk_size(b);
+		if (size < BLK_MIN || size > span(blk_addr(b), h->fresh))
+			return CORRUPT("list entry size out of range");
 		if (blk_prev_free(b) != prev)
 			return CORRUPT("list back link wrong");
-		size = blk_size(b);
-		if (size < BLK_MIN || size > h->fresh - a)
-			return CORRUPT("list entry size out of range");
 		class_of(size, &bfl, &bsl);
 		if (bfl != fl || bsl != sl)
 			return CORRUPT("list entry in the wrong class");
-		next = a + size;
+		next = blk_addr(b) + size;
 		if (next == h->fresh || !blk_prev_is_free(blk_at(next)) ||
 		    blk_prev_size(blk_at(next)) != size)
 			return CORRUPT("list entry has no boundary tag");
@@ -819,9 +847,10 @@ mg_heap_check(const struct mg_heap *h)
 
 	if (h == NULL || h->magic != HEAP_MAGIC)
 		return CORRUPT("bad heap magic");
-	if (h->base < blk_addr((const void *)h) + sizeof(*h) ||
+	if ((uintptr_t)h->base < (uintptr_t)h + sizeof(*h) ||
 	    h->base > h->fresh || h->fresh > h->end ||
-	    ((h->base | h->fresh | h->end) & (ALIGN - 1)) != 0)
+	    (((uintptr_t)h->base | (uintptr_t)h->fresh | (uintptr_t)h->end) &
+	        (ALIGN - 1)) != 0)
 		return CORRUPT("region bounds");
 	if (h->dirty_end < h->base || h->dirty_end > h->end ||
 	    (!(h->flags & MG_HEAP_ZEROED) && h->dirty_end != h->end))
@@ -843,7 +872,7 @@ mg_heap_check(const struct mg_heap *h)
 				return err;
 		}
 	}
-	if (FL_COUNT < 64 && (h->fl_map >> (FL_COUNT % 64)) != 0)
+	if ((h->fl_map >> FL_COUNT) != 0)
 		return CORRUPT("first-level bitmap has stray bits");
 	if (nlisted != nfree)
 		return CORRUPT("free blocks missing from the lists");
@@ -891,6 +920,5 @@ mg_realloc(void *p, size_t size)
 void
 mg_free(void *p)
 {
-	if (p != NULL)
-		mg_heap_free(need_default("mg_free"), p);
+	mg_heap_free(need_default("mg_free"), p);
 }

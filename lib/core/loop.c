@@ -124,6 +124,7 @@ heap_reserve(struct mg_loop *l)
 		cap = HEAP_CAP_MIN;
 	else if (__builtin_mul_overflow(l->capheap, 2, &cap))
 		return -MG_ENOMEM;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	if (__builtin_mul_overflow(cap, sizeof(*p), &bytes))
 		return -MG_ENOMEM;
 	p = mg_realloc(l->heap, bytes);
@@ -239,13 +240,13 @@ loop_tasks(struct mg_loop *l)
 
 /*
  * loop_timers fires the expired timers, earliest first. The pass is bounded
- * to timers started before it began (seq < limit): one that a callback
- * re-arms with a deadline already passed fires in the next iteration, after
- * a poll of the devices, instead of looping here.
+ * to timers started before it began (seq < limit): a timer that a callback
+ * starts or re-arms with a deadline already passed (its own, say) fires in
+ * the next iteration, after a poll of the devices, instead of looping here.
  *
- * NOTE(loop): the pass ends at the first such re-armed timer even if older
- * expired timers sit behind it; they fire next iteration, so the fire order
- * still follows (deadline, seq).
+ * NOTE(loop): the pass ends at the first such timer even if older expired
+ * timers sit behind it in the heap; they fire next iteration, so the fire
+ * order still follows (deadline, seq).
  */
 static void
 loop_timers(struct mg_loop *l)

@@ -99,7 +99,7 @@ mg_plat_yield(mg_time_t deadline)
 	for (i = 0; i < ninject; i++)
 		if (inject[i].at < first)
 			first = inject[i].at;
-	if (first <= deadline) {
+	if (ninject > 0 && first <= deadline) {
 		/* An injection comes first: wake up then with its handles. */
 		if (first > fake_now)
 			fake_now = first;
