@@ -49,6 +49,7 @@ run_file(const char *path)
 	return 0;
 }
 
+/* A file, or every file directly in a directory (corpora are flat). */
 static int
 run_path(const char *path)
 {
@@ -71,9 +72,11 @@ run_path(const char *path)
 		if (de->d_name[0] == '.')
 			continue;
 		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path,
-			de->d_name) >= sizeof(sub))
+		        de->d_name) >= sizeof(sub))
 			continue;
-		if (run_path(sub) < 0)
+		if (stat(sub, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (run_file(sub) < 0)
 			rc = -1;
 	}
 	closedir(d);

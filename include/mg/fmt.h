@@ -25,7 +25,8 @@ int mg_snprintf(char *buf, size_t size, const char *fmt, ...)
  * it fills, so output of any length is written). Returns the length.
  */
 int mg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int mg_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+int mg_vprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
 
 /* mg_puts writes s to the console as it is (no newline added). */
 void mg_puts(const char *s);

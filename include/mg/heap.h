@@ -21,14 +21,14 @@
 struct mg_heap;
 
 struct mg_heap_stats {
-	size_t size;       /* bytes managed (after the heap's own header) */
-	size_t used;       /* bytes in live allocations, block headers included */
-	size_t peak;       /* highest used ever */
-	size_t fresh;      /* bytes never handed out yet */
-	size_t largest;    /* largest allocation that would succeed now */
-	uint64_t nalloc;   /* successful allocations */
-	uint64_t nfree;    /* frees */
-	uint64_t nfail;    /* allocations refused (out of memory, bad size) */
+	size_t size;     /* bytes managed (after the heap's own header) */
+	size_t used;     /* bytes in live allocations, block headers included */
+	size_t peak;     /* highest used ever */
+	size_t fresh;    /* bytes never handed out yet */
+	size_t largest;  /* largest allocation that would succeed now */
+	uint64_t nalloc; /* successful allocations */
+	uint64_t nfree;  /* frees */
+	uint64_t nfail;  /* allocations refused (out of memory, bad size) */
 };
 
 /* Flags for mg_heap_init. */

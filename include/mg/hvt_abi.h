@@ -28,21 +28,21 @@
 
 /* Guest-physical layout. */
 #define MG_HVT_PAGE        0x1000ULL
-#define MG_HVT_BOOT_GPA    0x1000ULL  /* struct mg_hvt_boot, user read-only */
-#define MG_HVT_CMDLINE_GPA 0x2000ULL  /* command line, user read-only */
-#define MG_HVT_CMDLINE_MAX 0x1000ULL  /* bytes, including the NUL */
-#define MG_HVT_GDT_GPA     0x3000ULL  /* supervisor, read-only slot */
-#define MG_HVT_IDT_GPA     0x4000ULL  /* supervisor, read-only slot */
-#define MG_HVT_TSS_GPA     0x5000ULL  /* supervisor, read-only slot */
-#define MG_HVT_STUBS_GPA   0x6000ULL  /* CPL0 fault stubs: supervisor RX */
-#define MG_HVT_KSTACK_GPA  0x8000ULL  /* CPL0 stack [0x8000, 0xa000) RW NX */
+#define MG_HVT_BOOT_GPA    0x1000ULL /* struct mg_hvt_boot, user read-only */
+#define MG_HVT_CMDLINE_GPA 0x2000ULL /* command line, user read-only */
+#define MG_HVT_CMDLINE_MAX 0x1000ULL /* bytes, including the NUL */
+#define MG_HVT_GDT_GPA     0x3000ULL /* supervisor, read-only slot */
+#define MG_HVT_IDT_GPA     0x4000ULL /* supervisor, read-only slot */
+#define MG_HVT_TSS_GPA     0x5000ULL /* supervisor, read-only slot */
+#define MG_HVT_STUBS_GPA   0x6000ULL /* CPL0 fault stubs: supervisor RX */
+#define MG_HVT_KSTACK_GPA  0x8000ULL /* CPL0 stack [0x8000, 0xa000) RW NX */
 #define MG_HVT_KSTACK_TOP  0xa000ULL
 #define MG_HVT_PT_GPA      0x10000ULL /* page tables [0x10000, 0x20000) */
 #define MG_HVT_PT_END      0x20000ULL
-#define MG_HVT_IMAGE_MIN   0x100000ULL /* lowest link address of an image */
-#define MG_HVT_HEAP_ALIGN  0x200000ULL /* heap: 2 MiB pages */
+#define MG_HVT_IMAGE_MIN   0x100000ULL   /* lowest link address of an image */
+#define MG_HVT_HEAP_ALIGN  0x200000ULL   /* heap: 2 MiB pages */
 #define MG_HVT_MEM_MAX     0x40000000ULL /* 1 GiB: one page directory */
-#define MG_HVT_STACK_SIZE  0x10000ULL  /* below it, an unmapped guard page */
+#define MG_HVT_STACK_SIZE  0x10000ULL    /* below it, an unmapped guard page */
 
 /* Segment selectors the guest runs with. */
 #define MG_HVT_SEL_KCODE 0x08

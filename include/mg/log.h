@@ -53,15 +53,14 @@ void mg_log_reset(void);
  * appliance (exit status 255 on every target). For programmer errors and
  * broken invariants only; bad input is an error return, never a panic.
  */
-__attribute__((noreturn, format(printf, 1, 2))) void mg_panic(
-    const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 2))) void mg_panic(const char *fmt,
+    ...);
 
 __attribute__((noreturn)) void mg_assert_fail(const char *file, int line,
     const char *expr);
 
 /* MG_ASSERT checks in every build; MG_DASSERT only when MG_DEBUG is set. */
-#define MG_ASSERT(x)                                                           \
-	((x) ? (void)0 : mg_assert_fail(__FILE__, __LINE__, #x))
+#define MG_ASSERT(x) ((x) ? (void)0 : mg_assert_fail(__FILE__, __LINE__, #x))
 #ifdef MG_DEBUG
 #define MG_DASSERT(x) MG_ASSERT(x)
 #else

@@ -30,7 +30,7 @@ struct mg_mft_entry {
 	char name[MG_MFT_NAME_MAX]; /* NUL-terminated, [a-z0-9_]+ */
 	uint32_t type;              /* enum mg_mft_type */
 	uint32_t flags;             /* none defined yet: 0 */
-	uint32_t reserved[2];        /* 0; 4-byte alignment keeps notes packed */
+	uint32_t reserved[2];       /* 0; 4-byte alignment keeps notes packed */
 };
 
 struct mg_mft {

@@ -10,9 +10,9 @@
 typedef uint64_t mg_time_t;
 
 #define MG_TIME_NEVER UINT64_MAX
-#define MG_USEC(x)    ((mg_time_t)(x) * 1000ULL)
-#define MG_MSEC(x)    ((mg_time_t)(x) * 1000000ULL)
-#define MG_SEC(x)     ((mg_time_t)(x) * 1000000000ULL)
+#define MG_USEC(x)    ((mg_time_t)(x)*1000ULL)
+#define MG_MSEC(x)    ((mg_time_t)(x)*1000000ULL)
+#define MG_SEC(x)     ((mg_time_t)(x)*1000000000ULL)
 
 /* A broken-down UTC time (proleptic Gregorian calendar). */
 struct mg_civil {

@@ -5,18 +5,22 @@
 #include "mg/fmt.h"
 #include "mg/string.h"
 
-/* The message is before + what (quoted, made printable) + after. */
+/* The message is before + what (NULL: none; made printable) + after. */
 static int
 fail(char *err, size_t errlen, const char *before, const char *what,
     const char *after)
 {
 	char shown[64];
-	size_t n;
+	size_t len = what != NULL ? mg_strnlen(what, 49) : 0, n;
 
 	/* Quote at most 48 bytes of what the user typed, printable only. */
-	for (n = 0; what[n] != '\0' && n < 48; n++)
-		shown[n] = (what[n] >= 0x20 && what[n] < 0x7f) ? what[n] : '?';
-	if (what[n] != '\0') {
+	for (n = 0; n < len && n < 48; n++) {
+		if (what[n] >= 0x20 && what[n] < 0x7f)
+			shown[n] = what[n];
+		else
+			shown[n] = '?';
+	}
+	if (len > 48) {
 		mg_memcpy(shown + n, "...", 3);
 		n += 3;
 	}
@@ -51,18 +55,19 @@ mg_args_parse(const struct mg_arg_spec *spec, size_t nspec, int argc,
 	if (errlen > 0)
 		err[0] = '\0';
 	if (nspec > MG_ARGS_MAX_KEYS || argc < 0)
-		return fail(err, errlen, "too many keys declared", "", "");
+		return fail(err, errlen, "too many keys declared", NULL, "");
 	if (argc > MG_ARGS_MAX_ARGV)
-		return fail(err, errlen, "too many arguments (at most 64)", "",
-		    "");
+		return fail(err, errlen, "too many arguments (at most 64)",
+		    NULL, "");
 	for (a = 0; a < argc; a++) {
 		const char *arg = argv[a], *name, *eq, *val;
 		size_t nlen;
 		long k;
 
 		if (arg == NULL)
-			return fail(err, errlen, "missing argument", "", "");
-		if (mg_strcmp(arg, "--help") == 0 || mg_strcmp(arg, "-h") == 0) {
+			return fail(err, errlen, "missing argument", NULL, "");
+		if (mg_strcmp(arg, "--help") == 0 ||
+		    mg_strcmp(arg, "-h") == 0) {
 			help = true;
 			continue;
 		}
@@ -81,7 +86,8 @@ mg_args_parse(const struct mg_arg_spec *spec, size_t nspec, int argc,
 		} else if (a + 1 < argc && argv[a + 1] != NULL) {
 			val = argv[++a];
 		} else {
-			return fail(err, errlen, "key '", arg, "' needs a value");
+			return fail(err, errlen, "key '", arg,
+			    "' needs a value");
 		}
 		if (mg_strnlen(val, MG_ARGS_VALUE_MAX + 1) > MG_ARGS_VALUE_MAX)
 			return fail(err, errlen, "value of '--", spec[k].name,

@@ -124,8 +124,8 @@ mg_vlog(int level, const char *tag, const char *fmt, va_list ap)
 		log_t0_set = true;
 	}
 	t -= log_t0;
-	n = mg_snprintf(line, sizeof(line), "[%5llu.%06llu] %s: ",
-	    (unsigned long long)(t / 1000000000ULL),
+	n = mg_snprintf(line, sizeof(line),
+	    "[%5llu.%06llu] %s: ", (unsigned long long)(t / 1000000000ULL),
 	    (unsigned long long)(t % 1000000000ULL / 1000), tag);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = 0;

@@ -53,9 +53,10 @@ mg_pkt_pool_init(struct mg_pkt_pool *pool, void *mem, size_t memlen,
 	pool->st.total = pool->st.avail = pool->st.low = (uint32_t)n;
 	pool->st.bufsize = (uint32_t)bufsize;
 	/* Headers first, then the buffers, so buffers stay contiguous. */
-	q = (uint8_t *)start;
+	q = (uint8_t *)mem + (start - (uintptr_t)mem);
 	for (i = n; i-- > 0;) {
-		struct mg_pkt *p = (struct mg_pkt *)(void *)(q + i * PKT_HDR_SIZE);
+		struct mg_pkt *p =
+		    (struct mg_pkt *)(void *)(q + i * PKT_HDR_SIZE);
 
 		p->buf = q + n * PKT_HDR_SIZE + i * bufsize;
 		p->cap = bufsize;
@@ -181,8 +182,7 @@ mg_pkt_wr_commit(struct mg_pkt *p, const struct mg_wr *w)
 }
 
 void
-mg_pkt_pool_stats(const struct mg_pkt_pool *pool,
-    struct mg_pkt_pool_stats *out)
+mg_pkt_pool_stats(const struct mg_pkt_pool *pool, struct mg_pkt_pool_stats *out)
 {
 	*out = pool->st;
 }

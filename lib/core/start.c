@@ -27,7 +27,7 @@ mg_app_key(const char *name)
 	for (i = 0; i < mg_app_decl.nkeys; i++)
 		if (mg_strcmp(mg_app_decl.keys[i].name, name) == 0)
 			return key_vals[i] != NULL ? key_vals[i]
-						   : mg_app_decl.keys[i].defval;
+			                           : mg_app_decl.keys[i].defval;
 	mg_panic("boot key '%s' is not declared in app.mk", name);
 }
 
@@ -92,13 +92,13 @@ start_memory(const struct mg_boot *boot)
 		    MG_PKT_BUFSIZE_DEFAULT);
 		if (poolsz == 0 || poolsz > len / 2) {
 			MG_LOGE("%zu bytes of memory cannot hold %u packet "
-				"buffers and a heap",
+			        "buffers and a heap",
 			    len, mg_app_decl.pkt_bufs);
 			return -MG_ENOMEM;
 		}
 		len -= poolsz;
 		if (mg_pkt_pool_init(&boot_pool, mem + len, poolsz,
-			MG_PKT_BUFSIZE_DEFAULT, MG_PKT_HEADROOM_DEFAULT) < 0)
+		        MG_PKT_BUFSIZE_DEFAULT, MG_PKT_HEADROOM_DEFAULT) < 0)
 			return -MG_ENOMEM;
 		mg_pkt_pool_set_default(&boot_pool);
 	}
@@ -135,7 +135,7 @@ mg_start(const struct mg_boot *boot)
 	}
 	if (mg_log_config(mg_app_key("log")) < 0) {
 		mg_printf("%s: --log=%s: expected LEVEL and/or TAG=LEVEL, "
-			  "comma-separated\n",
+		          "comma-separated\n",
 		    mg_app_decl.name, mg_app_key("log"));
 		return START_EXIT_USAGE;
 	}

@@ -12,7 +12,8 @@ mg_view_str(const char *s)
 bool
 mg_view_eq(mg_view a, mg_view b)
 {
-	return a.len == b.len && (a.len == 0 || mg_memcmp(a.p, b.p, a.len) == 0);
+	return a.len == b.len &&
+	    (a.len == 0 || mg_memcmp(a.p, b.p, a.len) == 0);
 }
 
 bool

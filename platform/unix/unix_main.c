@@ -94,21 +94,21 @@ main(int argc, char **argv)
 		} else if (!rest && is_platform_opt(argv[i])) {
 			if (parse_platform_opt(argv[i], &mem_mib) < 0) {
 				usage(argv[0]);
-				return UNIX_EXIT_USAGE;
+				goto fail;
 			}
 		} else {
 			appv[appc++] = argv[i];
 		}
 	}
 	if (unix_dev_check_manifest(mg_app_decl.mft) < 0)
-		return UNIX_EXIT_USAGE;
+		goto fail;
 	/* Fresh anonymous memory is zero and costs nothing until touched. */
 	mem = mmap(NULL, mem_mib << 20, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mem == MAP_FAILED) {
 		fprintf(stderr, "morgana: cannot map %zu MiB: %s\n", mem_mib,
 		    strerror(errno));
-		return UNIX_EXIT_USAGE;
+		goto fail;
 	}
 	unix_signals_init();
 	boot.target = "unix";
@@ -118,4 +118,8 @@ main(int argc, char **argv)
 	boot.argc = appc;
 	boot.argv = appv;
 	mg_plat_exit(mg_start(&boot));
+
+fail:
+	free(appv);
+	return UNIX_EXIT_USAGE;
 }

@@ -25,15 +25,15 @@
 #define UNIX_MAX_DEVS   MG_MFT_MAX_ENTRIES
 
 struct unix_dev {
-	enum mg_mft_type type;
 	char name[MG_MFT_NAME_MAX];
 	char path[256];
+	uint64_t capacity;
+	uint64_t rx_toolong; /* frames longer than the reader's buffer */
+	enum mg_mft_type type;
 	int fd;
+	uint8_t mac[6];
 	bool acquired;
 	bool declared;
-	uint64_t capacity;
-	uint8_t mac[6];
-	uint64_t rx_toolong; /* frames longer than the reader's buffer */
 };
 
 static struct unix_dev devs[UNIX_MAX_DEVS];
@@ -77,7 +77,7 @@ unix_dev_add(enum mg_mft_type type, const char *name, size_t len,
 	d->type = type;
 	memcpy(d->name, name, len);
 	d->name[len] = '\0';
-	strcpy(d->path, path);
+	memcpy(d->path, path, strlen(path) + 1); /* length checked above */
 	d->fd = -1;
 	return 0;
 }
@@ -183,7 +183,7 @@ unix_dev_check_manifest(const struct mg_mft *mft)
 	}
 	for (j = 0; j < ndevs; j++) {
 		int rc = devs[j].type == MG_MFT_NET ? open_tap(&devs[j])
-						    : open_file(&devs[j]);
+		                                    : open_file(&devs[j]);
 		if (rc < 0)
 			return -1;
 	}

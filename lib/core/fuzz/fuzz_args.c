@@ -53,12 +53,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < n; i++) {
 			/* Every word lies inside buf and is terminated. */
 			CHECK(argv[i] >= buf && argv[i] < buf + size + 1);
-			CHECK(mg_strnlen(argv[i], size + 1 -
-			    (size_t)(argv[i] - buf)) < size + 1 -
-			    (size_t)(argv[i] - buf));
+			CHECK(mg_strnlen(argv[i],
+			          size + 1 - (size_t)(argv[i] - buf)) <
+			    size + 1 - (size_t)(argv[i] - buf));
 		}
-		rc = mg_args_parse(spec, NSPEC, n, argv, vals, err,
-		    sizeof(err));
+		rc =
+		    mg_args_parse(spec, NSPEC, n, argv, vals, err, sizeof(err));
 		CHECK(rc == 0 || rc == MG_ARGS_HELP || rc < 0);
 		CHECK(mg_strnlen(err, sizeof(err)) < sizeof(err));
 		if (rc == 0)

@@ -187,8 +187,7 @@ mg_plat_block_flush(mg_handle_t h)
 
 void
 mg_plat_seal(void)
-{
-}
+{}
 
 void
 mg_plat_exit(int status)

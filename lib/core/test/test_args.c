@@ -175,16 +175,17 @@ test_args_rejects_oversized_value(void **state)
 static void
 test_args_message_is_printable_and_bounded(void **state)
 {
-	const char *argv[] = {"--\x01\x7f"
-			      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-			      "aaaaaaaaaaaaa"};
+	const char *argv[] = {
+	    "--\x01\x7f"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaa"};
 	const char *vals[NSPEC];
 	char err[40];
 	size_t i;
 
 	(void)state;
-	assert_int_equal(mg_args_parse(spec, NSPEC, 1, argv, vals, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    mg_args_parse(spec, NSPEC, 1, argv, vals, err, sizeof(err)),
 	    -MG_EINVAL);
 	assert_true(strlen(err) < sizeof(err));
 	for (i = 0; err[i] != '\0'; i++)
@@ -207,9 +208,8 @@ test_args_split_words_and_quotes(void **state)
 	char buf[128];
 
 	(void)state;
-	assert_int_equal(split("  a\tbb  'c d' \"e\\\"f\" g\\ h 'i\\j'", argv,
-			     buf),
-	    6);
+	assert_int_equal(
+	    split("  a\tbb  'c d' \"e\\\"f\" g\\ h 'i\\j'", argv, buf), 6);
 	assert_string_equal(argv[0], "a");
 	assert_string_equal(argv[1], "bb");
 	assert_string_equal(argv[2], "c d");

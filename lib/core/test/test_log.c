@@ -140,16 +140,16 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_log_default_level_is_info, setup),
 	    cmocka_unit_test_setup(test_log_line_has_time_since_first_log,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_log_config_tag_levels, setup),
 	    cmocka_unit_test_setup(
-		test_log_config_rejects_bad_specs_and_changes_nothing, setup),
+	        test_log_config_rejects_bad_specs_and_changes_nothing, setup),
 	    cmocka_unit_test_setup(test_log_config_bounds_tag_count, setup),
 	    cmocka_unit_test_setup(test_log_long_line_is_cut_with_newline,
-		setup),
+	        setup),
 	    cmocka_unit_test_setup(test_log_panic_prints_and_aborts, setup),
 	    cmocka_unit_test_setup(test_log_assert_names_file_and_expression,
-		setup),
+	        setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
