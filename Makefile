@@ -24,7 +24,7 @@ include mk/tender.mk
 LIBS := $(patsubst lib/%/lib.mk,%,$(wildcard lib/*/lib.mk))
 include $(foreach l,$(LIBS),lib/$(l)/lib.mk)
 
-VARIANTS := unix unix-san
+VARIANTS := unix unix-san hvt hvt-san
 ifeq ($(HAVE_CLANG),1)
 VARIANTS += fuzz
 endif
@@ -53,6 +53,9 @@ $(foreach v,$(VARIANTS),$(eval $(call hosted_rules,$(v))))
 $(foreach v,$(VARIANTS),$(foreach l,$(LIBS),$(eval $(call lib_rules,$(l),$(v)))))
 PLATOBJS_unix := $(patsubst %.c,$(B)/unix/host/%.o,$(PLAT_unix_SRCS))
 PLATOBJS_unix-san := $(patsubst %.c,$(B)/unix-san/host/%.o,$(PLAT_unix_SRCS))
+PLATOBJS_hvt := $(patsubst %,$(B)/hvt/%.o,$(basename $(PLAT_hvt_SRCS)))
+PLATOBJS_hvt-san := $(patsubst %,$(B)/hvt-san/%.o,\
+	$(basename $(PLAT_hvt-san_SRCS)))
 
 $(foreach l,$(LIBS),$(foreach t,$(LIB_$(l)_TESTS),\
 	$(eval $(call test_rules,$(l),$(t)))))
@@ -62,6 +65,8 @@ $(foreach l,$(LIBS),$(foreach f,$(LIB_$(l)_FUZZ),\
 $(foreach a,$(ALL_APPS),$(eval $(call app_load,$(a))))
 $(foreach a,$(ALL_APPS),$(eval $(call app_rules,$(a),unix)))
 $(foreach a,$(ALL_APPS),$(eval $(call app_rules,$(a),unix-san)))
+$(foreach a,$(ALL_APPS),$(eval $(call app_rules,$(a),hvt)))
+$(foreach a,$(ALL_APPS),$(eval $(call app_rules,$(a),hvt-san)))
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -72,7 +77,8 @@ $(MORGANA): tools/morgana.sh
 	$(Q)sed 's|@MORGANA_ROOT@|$(CURDIR)|' $< > $@.tmp && chmod +x $@.tmp \
 		&& mv $@.tmp $@
 
-ALL_IMAGES := $(foreach a,$(EXAMPLE_APPS),$(IMAGE.$(a).unix))
+ALL_IMAGES := $(foreach a,$(EXAMPLE_APPS),$(IMAGE.$(a).unix) \
+	$(IMAGE.$(a).hvt))
 all: $(MORGANA) $(MKGLUE) $(foreach l,$(LIBS),$(B)/unix/lib/libmg_$(l).a) \
 	$(ALL_IMAGES)
 
@@ -82,14 +88,15 @@ APP_VARIANT := $(TARGET)$(if $(SAN),-san)
 app:
 	$(if $(APP),,$(error make app needs APP=DIR))
 	$(if $(filter $(APP_VARIANT),$(VARIANTS)),,$(error unknown target \
-		'$(TARGET)' (known: unix)))
+		'$(TARGET)' (known: unix hvt)))
 	$(Q)$(MAKE) --no-print-directory $(IMAGE.$(APP).$(APP_VARIANT))
 	@echo $(abspath $(IMAGE.$(APP).$(APP_VARIANT)))
 
 units: $(UNIT_TESTS)
 replay: $(FUZZ_REPLAY)
 libfuzzer: $(if $(filter fuzz,$(VARIANTS)),$(FUZZ_LIBFUZZER))
-san-images: $(foreach a,$(EXAMPLE_APPS),$(IMAGE.$(a).unix-san))
+san-images: $(foreach a,$(EXAMPLE_APPS),$(IMAGE.$(a).unix-san) \
+	$(IMAGE.$(a).hvt-san))
 
 # The list of every test program, for tools/run-tests.
 test-list:

@@ -83,6 +83,10 @@ APP_DATA :=
 APP_PKT_BUFS :=
 include $(1)/app.mk
 APP.$(1).NAME := $$(APP_NAME)
+# Out-of-tree appliances build under a directory named after their path,
+# so two folders with one APP_NAME (or a moved folder) never share objects.
+APP.$(1).SUB := $(if $(filter /%,$(1)),ext/$(shell printf '%s' '$(1)' | \
+	cksum | cut -d' ' -f1)/)apps/$$(APP_NAME)
 APP.$(1).SRCS := $$(APP_SRCS)
 APP.$(1).LIBS := $$(APP_LIBS)
 APP.$(1).DEVICES := $$(APP_DEVICES)
@@ -101,34 +105,34 @@ endef
 
 # app_rules DIR VARIANT: glue, objects and the image.
 define app_rules
-APPOUT.$(1).$(2) := $(B)/$(2)/apps/$(APP.$(1).NAME)
-IMAGE.$(1).$(2) := $(B)/$(2)/apps/$(APP.$(1).NAME)/$(APP.$(1).NAME).$(TARGET_$(2))
+APPOUT.$(1).$(2) := $(B)/$(2)/$(APP.$(1).SUB)
+IMAGE.$(1).$(2) := $(B)/$(2)/$(APP.$(1).SUB)/$(APP.$(1).NAME).$(TARGET_$(2))
 
-$(B)/$(2)/apps/$(APP.$(1).NAME)/glue.c: $(1)/app.mk $(APP.$(1).DATAFILES) \
+$(B)/$(2)/$(APP.$(1).SUB)/glue.c: $(1)/app.mk $(APP.$(1).DATAFILES) \
 		$(MKGLUE)
 	@mkdir -p $$(@D)
 	@echo "  GLUE    $$@"
 	$$(Q)$(MKGLUE) -o $$@ $(APP.$(1).GLUEARGS)
 
-$(B)/$(2)/apps/$(APP.$(1).NAME)/glue.o: $(B)/$(2)/apps/$(APP.$(1).NAME)/glue.c
+$(B)/$(2)/$(APP.$(1).SUB)/glue.o: $(B)/$(2)/$(APP.$(1).SUB)/glue.c
 	@echo "  CC      $$@"
 	$$(Q)$$(CC_$(2)) $$(CFLAGS_$(2)) $$(LIBFLAGS_$(2)) -Iinclude \
 		$$(DEPFLAGS) -c $$< -o $$@
 
-$(B)/$(2)/apps/$(APP.$(1).NAME)/%.o: $(1)/%.c
+$(B)/$(2)/$(APP.$(1).SUB)/%.o: $(1)/%.c
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@"
 	$$(Q)$$(CC_$(2)) $$(CFLAGS_$(2)) $$(LIBFLAGS_$(2)) -Iinclude -I$(1) \
 		$$(DEPFLAGS) -c $$< -o $$@
 
-$(B)/$(2)/apps/$(APP.$(1).NAME)/$(APP.$(1).NAME).$(TARGET_$(2)): \
-		$(patsubst %.c,$(B)/$(2)/apps/$(APP.$(1).NAME)/%.o,$(APP.$(1).SRCS)) \
-		$(B)/$(2)/apps/$(APP.$(1).NAME)/glue.o \
+$(B)/$(2)/$(APP.$(1).SUB)/$(APP.$(1).NAME).$(TARGET_$(2)): \
+		$(patsubst %.c,$(B)/$(2)/$(APP.$(1).SUB)/%.o,$(APP.$(1).SRCS)) \
+		$(B)/$(2)/$(APP.$(1).SUB)/glue.o \
 		$(PLATOBJS_$(2)) \
 		$(call lib_archives,$(2),$(APP.$(1).LIBS))
 	@echo "  LD      $$@"
 	$$(Q)$$(CC_$(2)) $$(LDFLAGS_$(2)) \
 		-Wl,-Map=$$(basename $$@).map -o $$@ $$^ $$(LDLIBS_$(2))
 
--include $(patsubst %.c,$(B)/$(2)/apps/$(APP.$(1).NAME)/%.d,$(APP.$(1).SRCS))
+-include $(patsubst %.c,$(B)/$(2)/$(APP.$(1).SUB)/%.d,$(APP.$(1).SRCS))
 endef

@@ -10,7 +10,7 @@ PLAT_unix_SRCS := platform/unix/unix_main.c platform/unix/unix_plat.c
 CC_unix := $(CC)
 AR_unix := $(AR_LTO)
 TARGET_unix := unix
-CFLAGS_unix := $(COMMON_CFLAGS) -O2 -flto -fstack-protector-strong
+CFLAGS_unix := $(COMMON_CFLAGS) -DMG_TARGET_UNIX -O2 -flto -fstack-protector-strong
 LIBFLAGS_unix := $(LIB_CFLAGS) -Wframe-larger-than=2048
 PLATFLAGS_unix := -D_FORTIFY_SOURCE=2
 LDFLAGS_unix := -O2 -flto $(LD_LTO) -Wl,--gc-sections -Wl,-z,relro,-z,now \
@@ -20,7 +20,7 @@ LDLIBS_unix :=
 CC_unix-san := $(CC)
 AR_unix-san := ar
 TARGET_unix-san := unix
-CFLAGS_unix-san := $(COMMON_CFLAGS) -O1 $(SAN_FLAGS)
+CFLAGS_unix-san := $(COMMON_CFLAGS) -DMG_TARGET_UNIX -O1 $(SAN_FLAGS)
 LIBFLAGS_unix-san := $(LIB_CFLAGS)
 PLATFLAGS_unix-san :=
 LDFLAGS_unix-san := $(SAN_FLAGS) -Wl,--gc-sections

@@ -4,7 +4,9 @@
 set -u
 
 ROOT='@MORGANA_ROOT@'
-TARGETS='unix'
+TARGETS='unix hvt'
+# The hvt tender, built by make (mk/tender.mk).
+TENDER="$ROOT/build/bin/morgana-hvt"
 
 usage() {
 	cat <<USAGE
@@ -75,7 +77,31 @@ cmd_run() {
 		*/*) exec "$image" "$@" ;;
 		*) exec "./$image" "$@" ;;
 		esac ;;
-	*) die "'$image' is not a Morgana image (expected .unix)" ;;
+	hvt)
+		# The tender takes its options before the image:
+		# morgana-hvt [--mem=MiB] [--net:NAME=TAP]... [--block:NAME=FILE]...
+		#     IMAGE [-- APPARGS...]
+		[ -x "$TENDER" ] || die "the hvt tender is not built: no $TENDER" \
+		    "(run: make -C $ROOT build/bin/morgana-hvt)"
+		# "$@" is OPTS... [-- APPARGS...]: count the options, rotate
+		# them to the end, add the image, rotate the rest after it.
+		n=0
+		for a in "$@"; do
+			[ "$a" = "--" ] && break
+			n=$((n + 1))
+		done
+		rest=$(($# - n))
+		i=0
+		while [ $i -lt $n ]; do # now: [-- APPARGS...] OPTS...
+			a=$1; shift; set -- "$@" "$a"; i=$((i + 1))
+		done
+		set -- "$@" "$image"
+		i=0
+		while [ $i -lt $rest ]; do # now: OPTS... IMAGE [-- APPARGS...]
+			a=$1; shift; set -- "$@" "$a"; i=$((i + 1))
+		done
+		exec "$TENDER" "$@" ;;
+	*) die "'$image' is not a Morgana image (expected .unix or .hvt)" ;;
 	esac
 }
 

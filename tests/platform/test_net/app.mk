@@ -1,0 +1,9 @@
+APP_NAME := test_net
+APP_SRCS := test_net.c
+APP_LIBS := core
+APP_DEVICES := net:service
+APP_KEYS := ip peer
+APP_KEY_ip := 10.77.0.2
+APP_HELP_ip := our IPv4 address (dotted quad)
+APP_KEY_peer := 10.77.0.1
+APP_HELP_peer := the address to ARP for (dotted quad)
