@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* hello.c: greets, fires three timers 100 ms apart, reads the wall clock. */
+/* hello.c: greets, fires timers (three, 100 ms apart), reads the clock. */
 #define MG_LOG_TAG "hello"
 #include "mg/app.h"
 #include "mg/fmt.h"
@@ -8,11 +8,14 @@
 #include "mg/plat.h"
 #include "mg/time.h"
 
-#define HELLO_TICKS 3
+#define HELLO_TICKS_MAX    1000000
+#define HELLO_INTERVAL_MAX 86400000 /* one day, in ms */
 
 struct hello {
 	struct mg_timer timer;
 	mg_time_t start;
+	mg_time_t interval;
+	uint64_t want;
 	unsigned ticks;
 };
 
@@ -26,8 +29,8 @@ hello_tick(void *ctx, struct mg_timer *t)
 	h->ticks++;
 	mg_printf("hello: timer %u fired at +%llu ms\n", h->ticks,
 	    (unsigned long long)((now - h->start) / 1000000ULL));
-	if (h->ticks < HELLO_TICKS &&
-	    mg_timer_start(l, t, h->start + MG_MSEC(100) * (h->ticks + 1)) < 0)
+	if (h->ticks < h->want &&
+	    mg_timer_start(l, t, h->start + h->interval * (h->ticks + 1)) < 0)
 		mg_loop_stop(l, 1);
 }
 
@@ -37,8 +40,14 @@ mg_app_main(void)
 	static struct hello h;
 	struct mg_loop *l = mg_loop_default();
 	char when[32];
+	uint64_t ms;
 	mg_view motd;
 	int i, rc;
+
+	if (mg_app_key_u64("ticks", HELLO_TICKS_MAX, &h.want) < 0 ||
+	    mg_app_key_u64("interval", HELLO_INTERVAL_MAX, &ms) < 0)
+		return 2;
+	h.interval = MG_MSEC(ms);
 
 	mg_printf("Hello, %s! This is Morgana on %s.\n", mg_app_key("name"),
 	    mg_app_target());
@@ -53,7 +62,7 @@ mg_app_main(void)
 
 	mg_timer_init(&h.timer, hello_tick, &h);
 	h.start = mg_loop_now(l);
-	if (mg_timer_start(l, &h.timer, h.start + MG_MSEC(100)) < 0)
+	if (h.want > 0 && mg_timer_start(l, &h.timer, h.start + h.interval) < 0)
 		return 1;
 	rc = mg_loop_run(l);
 
