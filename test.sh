@@ -4,5 +4,5 @@ set -eu
 cd "$(dirname "$0")"
 tools/ensure-deps make gcc libc6-dev binutils git clang lld llvm \
     libclang-rt-14-dev libcmocka-dev clang-format clang-tidy cppcheck \
-    python3 python3-pytest
+    python3 python3-pytest libseccomp-dev iproute2
 exec make -j"$(nproc)" test
