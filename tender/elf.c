@@ -15,7 +15,7 @@
 
 #define PAGE_MASK (MG_HVT_PAGE - 1)
 
-static int
+__attribute__((format(printf, 3, 4))) static int
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -57,18 +57,20 @@ notes_find(const uint8_t *buf, size_t len, uint64_t off, uint64_t size,
 		descsz = (h[1] + 3ULL) & ~3ULL;
 		nameoff = pos + 12;
 		if (namesz > size - nameoff)
-			return fail(err, errlen, "note name runs past its area");
+			return fail(err, errlen,
+			    "note name runs past its area");
 		descoff = nameoff + namesz;
 		if (descsz > size - descoff)
-			return fail(err, errlen, "note desc runs past its area");
+			return fail(err, errlen,
+			    "note desc runs past its area");
 		if (h[0] == sizeof(MG_MFT_NOTE_NAME) &&
 		    h[2] == MG_MFT_NOTE_TYPE &&
 		    memcmp(buf + off + nameoff, MG_MFT_NOTE_NAME,
-			sizeof(MG_MFT_NOTE_NAME)) == 0) {
+		        sizeof(MG_MFT_NOTE_NAME)) == 0) {
 			if (h[1] != sizeof(*mft))
 				return fail(err, errlen,
-				    "manifest note has %u bytes, not %zu",
-				    h[1], sizeof(*mft));
+				    "manifest note has %u bytes, not %zu", h[1],
+				    sizeof(*mft));
 			if (found)
 				return fail(err, errlen, "two manifest notes");
 			memcpy(mft, buf + off + descoff, sizeof(*mft));
@@ -154,8 +156,7 @@ seg_add(struct hvt_image *img, const Elf64_Phdr *ph, size_t len,
 		    "segment at 0x%llx is not page aligned",
 		    (unsigned long long)ph->p_vaddr);
 	if (ph->p_vaddr < MG_HVT_IMAGE_MIN)
-		return fail(err, errlen,
-		    "segment at 0x%llx is below 0x%llx",
+		return fail(err, errlen, "segment at 0x%llx is below 0x%llx",
 		    (unsigned long long)ph->p_vaddr, MG_HVT_IMAGE_MIN);
 	if (__builtin_add_overflow(ph->p_vaddr, ph->p_memsz, &end) ||
 	    __builtin_add_overflow(end, PAGE_MASK, &end) || end > mem_size)
@@ -212,9 +213,10 @@ hvt_elf_parse(const uint8_t *buf, size_t len, uint64_t mem_size,
 		return fail(err, errlen, "not an ELF file");
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh.e_ident[EI_VERSION] != EV_CURRENT ||
-	    eh.e_machine != EM_X86_64 || eh.e_version != EV_CURRENT)
-		return fail(err, errlen, "not a little-endian ELF64 x86-64 file");
+	    eh.e_ident[EI_VERSION] != EV_CURRENT || eh.e_machine != EM_X86_64 ||
+	    eh.e_version != EV_CURRENT)
+		return fail(err, errlen,
+		    "not a little-endian ELF64 x86-64 file");
 	if (eh.e_type != ET_EXEC)
 		return fail(err, errlen,
 		    "not a static executable (ET_EXEC); PIE is not supported");
@@ -232,7 +234,8 @@ hvt_elf_parse(const uint8_t *buf, size_t len, uint64_t mem_size,
 			return fail(err, errlen,
 			    "dynamically linked (static images only)");
 		if (ph.p_type == PT_TLS && ph.p_memsz != 0)
-			return fail(err, errlen, "TLS segments are not supported");
+			return fail(err, errlen,
+			    "TLS segments are not supported");
 		if (ph.p_type != PT_LOAD)
 			continue;
 		if (seg_add(img, &ph, len, mem_size, err, errlen) < 0)

@@ -3,7 +3,6 @@
 #ifndef HVT_H
 #define HVT_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +11,7 @@
 #include "mg/mft_abi.h"
 
 #define HVT_MAX_SEGS  16
-#define HVT_PUTS_MAX  0x10000 /* bytes of one PUTS written, the rest cut */
+#define HVT_PUTS_MAX  0x10000     /* bytes of one PUTS written, the rest cut */
 #define HVT_IMAGE_MAX (64u << 20) /* bytes of an image file we read */
 
 /* Exit statuses of the tender besides the guest's own (0..254). */
@@ -62,7 +61,8 @@ struct hvt {
 	uint64_t stack_top, heap_start, heap_end, rings;
 	int out_fd;           /* PUTS goes here */
 	uint64_t max_poll_ns; /* longest POLL sleep (fuzzing sets 0) */
-	const sigset_t *poll_sigmask; /* ppoll's mask: stop signals open */
+	bool hugepages;       /* THP for the heap and rings (--hugepages) */
+	int stop_fd; /* readable once a stop was asked for (self-pipe), or -1 */
 };
 
 /*
@@ -96,7 +96,10 @@ int hvt_blk_open(struct hvt_dev *d);
 void hvt_blk_io(struct hvt *hvt, struct mg_hvt_block_io *io, bool write);
 int64_t hvt_blk_flush(struct hvt *hvt, uint64_t handle);
 
-/* Signals: SIGINT/SIGTERM set a flag the guest sees at its next POLL. */
+/*
+ * Signals: SIGINT/SIGTERM set this flag, which the guest sees at its next
+ * POLL, and make stop_fd readable, so a POLL about to sleep wakes up.
+ */
 extern volatile int hvt_stop_requested;
 
 /* elf.c: check an image and fill img (0), or print why not (-1). */
@@ -111,6 +114,9 @@ int hvt_mft_check(const struct mg_mft *mft, const struct hvt_dev *dev,
 int hvt_kvm_init(struct hvt *hvt, const uint8_t *image, const char *cmdline);
 int hvt_kvm_start(struct hvt *hvt);
 __attribute__((noreturn)) void hvt_kvm_run(struct hvt *hvt);
+
+/* hvt_main.c: the write end of the stop pipe (for the seccomp filter). */
+int hvt_stop_wfd(void);
 
 /* hvt_seccomp.c */
 int hvt_seccomp_apply(const struct hvt *hvt);

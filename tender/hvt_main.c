@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,13 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: morgana-hvt [--mem=MiB] [--net:NAME=TAPDEV]... "
+	    "usage: morgana-hvt [--mem=MiB] [--hugepages] "
+	    "[--net:NAME=TAPDEV]... "
 	    "[--block:NAME=FILE]... IMAGE [-- APPARGS...]\n"
-	    "  --mem=MiB   guest memory (default 4, max %llu)\n"
+	    "  --mem=MiB      guest memory (default 4, max %llu)\n"
+	    "  --hugepages    back the heap with transparent huge pages\n"
+	    "                 (faster first touches, 2 MiB of host memory\n"
+	    "                 per heap page touched)\n"
 	    "exit status: the guest's (0..254); 2 when the guest could not "
 	    "start;\n255 when it faulted or misused a hypercall\n",
 	    MG_HVT_MEM_MAX / MIB);
@@ -54,6 +59,8 @@ hvt_die(struct hvt *hvt, int status, const char *fmt, ...)
 	_exit(status);
 }
 
+static int stop_wfd = -1;
+
 static void
 on_signal(int sig)
 {
@@ -65,6 +72,7 @@ on_signal(int sig)
 		_exit(HVT_EXIT_GUEST);
 	}
 	hvt_stop_requested = 1;
+	(void)!write(stop_wfd, "s", 1);
 }
 
 static int
@@ -88,7 +96,8 @@ dev_add(struct hvt *hvt, uint32_t type, const char *spec)
 	for (i = 0; i < hvt->ndev; i++) {
 		if (strlen(hvt->dev[i].name) == len &&
 		    strncmp(hvt->dev[i].name, spec, len) == 0) {
-			fprintf(stderr, "morgana-hvt: device '%.*s' given twice\n",
+			fprintf(stderr,
+			    "morgana-hvt: device '%.*s' given twice\n",
 			    (int)len, spec);
 			return -1;
 		}
@@ -200,6 +209,7 @@ dev_sort(struct hvt *hvt)
 	uint32_t i;
 	size_t j;
 
+	memset(tmp, 0, sizeof(tmp));
 	for (i = 0; i < hvt->img.mft.entries; i++)
 		for (j = 0; j < hvt->ndev; j++)
 			if (strcmp(hvt->img.mft.e[i].name, hvt->dev[j].name) ==
@@ -208,29 +218,34 @@ dev_sort(struct hvt *hvt)
 	memcpy(hvt->dev, tmp, hvt->ndev * sizeof(tmp[0]));
 }
 
+/* A signal ends KVM_RUN (EINTR), sets the flag and fills the pipe. */
 static int
-signals_init(struct hvt *hvt, sigset_t *run_mask)
+signals_init(struct hvt *hvt)
 {
 	struct sigaction sa;
-	sigset_t stop;
+	int p[2];
 
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	hvt->stop_fd = p[0];
+	stop_wfd = p[1];
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
 	/* A closed stdout must not kill us: PUTS ignores the error. */
 	signal(SIGPIPE, SIG_IGN);
 	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGTERM, &sa, NULL) < 0 ||
-	    sigprocmask(SIG_BLOCK, &stop, run_mask) < 0)
+	    sigaction(SIGTERM, &sa, NULL) < 0)
 		return -1;
-	/* Blocked except inside KVM_RUN and ppoll, which open them. */
-	sigdelset(run_mask, SIGINT);
-	sigdelset(run_mask, SIGTERM);
-	hvt->poll_sigmask = run_mask;
 	return 0;
+}
+
+int
+hvt_stop_wfd(void)
+{
+	return stop_wfd;
 }
 
 int
@@ -238,7 +253,6 @@ main(int argc, char **argv)
 {
 	static struct hvt hvt;
 	static char cmdline[MG_HVT_CMDLINE_MAX];
-	static sigset_t run_mask;
 	const char *image_path = NULL;
 	char err[256];
 	uint8_t *image;
@@ -248,6 +262,7 @@ main(int argc, char **argv)
 
 	hvt.kvm_fd = hvt.vm_fd = hvt.vcpu_fd = -1;
 	hvt.out_fd = STDOUT_FILENO;
+	hvt.stop_fd = -1;
 	hvt.max_poll_ns = UINT64_MAX;
 	for (a = 1; a < argc; a++) {
 		const char *arg = argv[a];
@@ -264,15 +279,19 @@ main(int argc, char **argv)
 				    MG_HVT_MEM_MAX / MIB);
 				return HVT_EXIT_USAGE;
 			}
+		} else if (strcmp(arg, "--hugepages") == 0) {
+			hvt.hugepages = true;
 		} else if (strncmp(arg, "--net:", 6) == 0) {
 			if (dev_add(&hvt, MG_MFT_NET, arg + 6) < 0)
 				return HVT_EXIT_USAGE;
 		} else if (strncmp(arg, "--block:", 8) == 0) {
 			if (dev_add(&hvt, MG_MFT_BLOCK, arg + 8) < 0)
 				return HVT_EXIT_USAGE;
-		} else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 ||
+		} else if (strcmp(arg, "--help") == 0 ||
+		    strcmp(arg, "-h") == 0 ||
 		    (arg[0] == '-' && arg[1] != '\0')) {
-			if (strcmp(arg, "--help") != 0 && strcmp(arg, "-h") != 0)
+			if (strcmp(arg, "--help") != 0 &&
+			    strcmp(arg, "-h") != 0)
 				fprintf(stderr,
 				    "morgana-hvt: unknown option '%s'\n", arg);
 			usage();
@@ -299,7 +318,7 @@ main(int argc, char **argv)
 	if (image == NULL)
 		return HVT_EXIT_USAGE;
 	if (hvt_elf_parse(image, image_len, hvt.mem_size, &hvt.img, err,
-		sizeof(err)) < 0) {
+	        sizeof(err)) < 0) {
 		fprintf(stderr, "morgana-hvt: %s: %s\n", image_path, err);
 		return HVT_EXIT_USAGE;
 	}
@@ -314,8 +333,8 @@ main(int argc, char **argv)
 		if (rc < 0)
 			return HVT_EXIT_USAGE;
 	}
-	if (signals_init(&hvt, &run_mask) < 0 ||
-	    hvt_kvm_init(&hvt, image, cmdline) < 0 || hvt_kvm_start(&hvt) < 0)
+	if (signals_init(&hvt) < 0 || hvt_kvm_init(&hvt, image, cmdline) < 0 ||
+	    hvt_kvm_start(&hvt) < 0)
 		return HVT_EXIT_USAGE;
 	free(image);
 	if (hvt_seccomp_apply(&hvt) < 0)

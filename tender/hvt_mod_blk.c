@@ -63,9 +63,9 @@ hvt_blk_io(struct hvt *hvt, struct mg_hvt_block_io *io, bool write)
 	buf = HVT_GPA(hvt, io->data, io->len);
 	while (done < io->len) {
 		ssize_t n = write ? pwrite(d->fd, buf + done, io->len - done,
-					(off_t)(io->offset + done))
-				  : pread(d->fd, buf + done, io->len - done,
-					(off_t)(io->offset + done));
+		                        (off_t)(io->offset + done))
+		                  : pread(d->fd, buf + done, io->len - done,
+		                        (off_t)(io->offset + done));
 
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -165,7 +165,7 @@ rx_fill(struct hvt *hvt, struct hvt_dev *d)
 uint64_t
 hvt_net_poll(struct hvt *hvt, uint64_t timeout_ns)
 {
-	struct pollfd pfd[MG_HVT_MAX_DEVS];
+	struct pollfd pfd[MG_HVT_MAX_DEVS + 1];
 	size_t idx[MG_HVT_MAX_DEVS];
 	struct timespec ts;
 	uint64_t ready = 0;
@@ -187,10 +187,14 @@ hvt_net_poll(struct hvt *hvt, uint64_t timeout_ns)
 	}
 	if (busy || timeout_ns > hvt->max_poll_ns)
 		timeout_ns = busy ? 0 : hvt->max_poll_ns;
+	/* A signal between the flag test above and ppoll fills the pipe. */
+	pfd[np].fd = hvt->stop_fd;
+	pfd[np].events = POLLIN;
+	pfd[np].revents = 0;
 	ts.tv_sec = (time_t)(timeout_ns / 1000000000u);
 	ts.tv_nsec = (long)(timeout_ns % 1000000000u);
 	if (np > 0 || timeout_ns > 0) {
-		int n = ppoll(pfd, np, &ts, hvt->poll_sigmask);
+		int n = ppoll(pfd, np + 1, &ts, NULL);
 
 		for (i = 0; n > 0 && i < np; i++)
 			if (pfd[i].revents & POLLIN)

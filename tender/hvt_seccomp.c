@@ -14,12 +14,26 @@
 #define ALLOW(ctx, nr, ...)                                                    \
 	seccomp_rule_add((ctx), SCMP_ACT_ALLOW, SCMP_SYS(nr), __VA_ARGS__)
 
+/* Argument arg equals v (libseccomp's SCMP_A* leave datum_b implicit). */
+static struct scmp_arg_cmp
+arg_eq(unsigned int arg, scmp_datum_t v)
+{
+	struct scmp_arg_cmp c = {
+	    .arg = arg,
+	    .op = SCMP_CMP_EQ,
+	    .datum_a = v,
+	    .datum_b = 0,
+	};
+
+	return c;
+}
+
 /* fd-bound calls: one rule per descriptor. */
 static int
 allow_fd(scmp_filter_ctx ctx, int nr, int fd)
 {
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd));
+	    arg_eq(0, (scmp_datum_t)fd));
 }
 
 int
@@ -36,15 +50,16 @@ hvt_seccomp_apply(const struct hvt *hvt)
 		return -1;
 	}
 	/* The vCPU: run it, and read registers for a fault report. */
-	rc |= ALLOW(ctx, ioctl, 2, SCMP_A0(SCMP_CMP_EQ, vcpu),
-	    SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)KVM_RUN));
-	rc |= ALLOW(ctx, ioctl, 2, SCMP_A0(SCMP_CMP_EQ, vcpu),
-	    SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)KVM_GET_REGS));
-	rc |= ALLOW(ctx, ioctl, 2, SCMP_A0(SCMP_CMP_EQ, vcpu),
-	    SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)KVM_GET_SREGS));
+	rc |= ALLOW(ctx, ioctl, 2, arg_eq(0, vcpu),
+	    arg_eq(1, (scmp_datum_t)KVM_RUN));
+	rc |= ALLOW(ctx, ioctl, 2, arg_eq(0, vcpu),
+	    arg_eq(1, (scmp_datum_t)KVM_GET_REGS));
+	rc |= ALLOW(ctx, ioctl, 2, arg_eq(0, vcpu),
+	    arg_eq(1, (scmp_datum_t)KVM_GET_SREGS));
 	/* Console and messages. */
 	rc |= allow_fd(ctx, SCMP_SYS(write), hvt->out_fd);
 	rc |= allow_fd(ctx, SCMP_SYS(write), STDERR_FILENO);
+	rc |= allow_fd(ctx, SCMP_SYS(write), hvt_stop_wfd());
 	for (i = 0; i < hvt->ndev; i++) {
 		const struct hvt_dev *d = &hvt->dev[i];
 

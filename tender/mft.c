@@ -6,7 +6,7 @@
 
 #include "hvt.h"
 
-static int
+__attribute__((format(printf, 3, 4))) static int
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

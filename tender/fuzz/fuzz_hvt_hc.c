@@ -58,11 +58,12 @@ setup(void)
 		abort();
 	hvt.out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	hvt.max_poll_ns = 0;
+	hvt.stop_fd = -1;
 	hvt.ndev = 2;
 	strcpy(hvt.dev[0].name, "service");
 	hvt.dev[0].type = MG_MFT_NET;
 	hvt.dev[0].fd = -1; /* writes and reads fail: frames dropped */
-	hvt.dev[0].tx_gpa = FUZZ_MEM - 2 * MG_HVT_RING_SIZE;
+	hvt.dev[0].tx_gpa = FUZZ_MEM - 2ULL * MG_HVT_RING_SIZE;
 	hvt.dev[0].rx_gpa = FUZZ_MEM - MG_HVT_RING_SIZE;
 	strcpy(hvt.dev[1].name, "storage");
 	hvt.dev[1].type = MG_MFT_BLOCK;
@@ -86,7 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	ncalls = data[0] % (FUZZ_CALLS + 1);
-	hdr = 1 + ncalls * 5 + 8 + MG_HVT_RING_SLOTS * 2;
+	hdr = 1 + ncalls * 5 + 8 + (size_t)MG_HVT_RING_SLOTS * 2;
 	if (size < hdr)
 		return 0;
 	memcpy(calls, data + 1, ncalls * 5);
@@ -102,10 +103,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&v, data + 4, 4);
 	rx->tail = v;
 	for (i = 0; i < MG_HVT_RING_SLOTS; i++)
-		tx->len[i] = (uint32_t)data[8 + 2 * i] |
-		    (uint32_t)data[9 + 2 * i] << 8;
-	data += 8 + MG_HVT_RING_SLOTS * 2;
-	size -= 8 + MG_HVT_RING_SLOTS * 2;
+		tx->len[i] =
+		    (uint32_t)data[8 + 2 * i] | (uint32_t)data[9 + 2 * i] << 8;
+	data += 8 + (size_t)MG_HVT_RING_SLOTS * 2;
+	size -= 8 + (size_t)MG_HVT_RING_SLOTS * 2;
 	if (size > hvt.dev[0].tx_gpa - MG_HVT_PT_END)
 		size = hvt.dev[0].tx_gpa - MG_HVT_PT_END;
 	memcpy(hvt.mem + MG_HVT_PT_END, data, size);
