@@ -154,6 +154,7 @@ def test_exit_status_and_panic(morgana, image, target):
     ("text", r"#PF.*error 0x7"),    # user write to a present read-only page
     ("data", r"#PF.*error 0x15"),   # user instruction fetch from NX
     ("null", r"#PF.*error 0x4"),    # user read of an unmapped page
+    ("stack", r"#PF.*error 0x6"),   # user write into the stack guard page
 ])
 def test_hvt_faults_are_reported_and_end_the_guest(morgana, image, mode,
                                                    what):

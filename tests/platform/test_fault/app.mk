@@ -3,4 +3,4 @@ APP_SRCS := test_fault.c
 APP_LIBS := core
 APP_KEYS := mode
 APP_KEY_mode := exit7
-APP_HELP_mode := exit7 text data null smash panic badptr sleep
+APP_HELP_mode := exit7 text data null stack smash panic badptr sleep

@@ -20,6 +20,18 @@ smash(volatile size_t n)
 	__asm__ __volatile__("" : : "r"(buf) : "memory");
 }
 
+/* Recurse until the stack runs into the guard page below it. */
+__attribute__((noinline)) static unsigned
+recurse(unsigned depth)
+{
+	volatile uint8_t frame[512];
+
+	frame[0] = (uint8_t)depth;
+	if (depth == 0)
+		return frame[0];
+	return recurse(depth - 1) + frame[0];
+}
+
 int
 mg_app_main(void)
 {
@@ -43,6 +55,8 @@ mg_app_main(void)
 		volatile uintptr_t p = 8;
 
 		mg_printf("%u\n", *(volatile uint32_t *)p);
+	} else if (mg_strcmp(m, "stack") == 0) {
+		mg_printf("%u\n", recurse(1u << 20));
 	} else if (mg_strcmp(m, "smash") == 0) {
 		smash(64);
 	} else if (mg_strcmp(m, "panic") == 0) {
