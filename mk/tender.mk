@@ -3,15 +3,20 @@
 
 TENDER_SRCS := tender/hvt_main.c tender/hvt_core.c tender/hvt_kvm_x86_64.c \
 	tender/hvt_mod_net.c tender/hvt_mod_blk.c tender/hvt_seccomp.c \
-	tender/elf.c tender/mft.c
+	tender/elf.c tender/mft.c platform/host/mft_match.c
 TENDER_CFLAGS := $(COMMON_CFLAGS) -O2 -fstack-protector-strong \
-	-D_FORTIFY_SOURCE=2 -Iinclude
+	-D_FORTIFY_SOURCE=2 -Iinclude -Iplatform/host
 TENDER_OBJS := $(patsubst %.c,$(B)/host/%.o,$(TENDER_SRCS))
 # NOTE(tender): linked statically: no dynamic loader, no relocations at
 # start-up, fewer private pages per guest (bench/boot, bench/density).
 TENDER_LDFLAGS := -static -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 
 $(B)/host/tender/%.o: tender/%.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(TENDER_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(B)/host/platform/host/%.o: platform/host/%.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(TENDER_CFLAGS) $(DEPFLAGS) -c $< -o $@

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hvt.h"
+#include "mft_match.h"
 
 __attribute__((format(printf, 3, 4))) static int
 fail(char *err, size_t errlen, const char *fmt, ...)
@@ -15,12 +16,6 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	(void)vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static const char *
-type_name(uint32_t t)
-{
-	return t == MG_MFT_NET ? "net" : t == MG_MFT_BLOCK ? "block" : "?";
 }
 
 int
@@ -65,41 +60,24 @@ hvt_mft_validate(const struct mg_mft *mft, char *err, size_t errlen)
 int
 hvt_mft_check(const struct mg_mft *mft, const struct hvt_dev *dev, size_t ndev)
 {
-	uint32_t i;
+	struct mg_mft_given given[MG_MFT_MAX_ENTRIES];
+	char err[512];
 	size_t j;
 
-	for (j = 0; j < ndev; j++) {
-		for (i = 0; i < mft->entries; i++)
-			if (strcmp(mft->e[i].name, dev[j].name) == 0)
-				break;
-		if (i == mft->entries || mft->e[i].type != dev[j].type) {
-			fprintf(stderr,
-			    "morgana-hvt: this image does not declare a %s "
-			    "device named '%s'",
-			    type_name(dev[j].type), dev[j].name);
-			if (mft->entries == 0)
-				fprintf(stderr, " (it declares no devices)");
-			for (i = 0; i < mft->entries; i++)
-				fprintf(stderr, "%s %s:%s",
-				    i == 0 ? " (it declares" : ",",
-				    type_name(mft->e[i].type), mft->e[i].name);
-			fprintf(stderr, "%s\n", mft->entries > 0 ? ")" : "");
-			return -1;
-		}
+	if (ndev > MG_MFT_MAX_ENTRIES) {
+		fprintf(stderr,
+		    "morgana-hvt: more devices given than an image "
+		    "can declare (%d)\n",
+		    MG_MFT_MAX_ENTRIES);
+		return -1;
 	}
-	for (i = 0; i < mft->entries; i++) {
-		for (j = 0; j < ndev; j++)
-			if (strcmp(mft->e[i].name, dev[j].name) == 0)
-				break;
-		if (j == ndev) {
-			fprintf(stderr,
-			    "morgana-hvt: this image needs %s device '%s': "
-			    "give --%s:%s=%s\n",
-			    type_name(mft->e[i].type), mft->e[i].name,
-			    type_name(mft->e[i].type), mft->e[i].name,
-			    mft->e[i].type == MG_MFT_NET ? "TAPDEV" : "FILE");
-			return -1;
-		}
+	for (j = 0; j < ndev; j++) {
+		given[j].name = dev[j].name;
+		given[j].type = dev[j].type;
+	}
+	if (mg_mft_match(mft, given, ndev, err, sizeof(err)) < 0) {
+		fprintf(stderr, "morgana-hvt: %s\n", err);
+		return -1;
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mg/err.h"
+#include "mft_match.h"
 
 #define UNIX_BLOCK_SIZE 512
 #define UNIX_NET_MTU    1500
@@ -33,7 +34,6 @@ struct unix_dev {
 	int fd;
 	uint8_t mac[6];
 	bool acquired;
-	bool declared;
 };
 
 static struct unix_dev devs[UNIX_MAX_DEVS];
@@ -41,12 +41,6 @@ static size_t ndevs;
 static bool sealed;
 static volatile sig_atomic_t shutdown_requested;
 static sigset_t sigs_blocked, sigs_during_poll;
-
-static const char *
-type_name(enum mg_mft_type t)
-{
-	return t == MG_MFT_NET ? "net" : t == MG_MFT_BLOCK ? "block" : "?";
-}
 
 int
 unix_dev_add(enum mg_mft_type type, const char *name, size_t len,
@@ -144,42 +138,17 @@ open_file(struct unix_dev *d)
 int
 unix_dev_check_manifest(const struct mg_mft *mft)
 {
-	uint32_t i;
+	struct mg_mft_given given[UNIX_MAX_DEVS];
+	char err[512];
 	size_t j;
 
 	for (j = 0; j < ndevs; j++) {
-		for (i = 0; i < mft->entries; i++)
-			if (strcmp(mft->e[i].name, devs[j].name) == 0)
-				break;
-		if (i == mft->entries || mft->e[i].type != devs[j].type) {
-			fprintf(stderr,
-			    "morgana: this image does not declare a %s device "
-			    "named '%s'",
-			    type_name(devs[j].type), devs[j].name);
-			if (mft->entries == 0)
-				fprintf(stderr, " (it declares no devices)");
-			for (i = 0; i < mft->entries; i++)
-				fprintf(stderr, "%s %s:%s",
-				    i == 0 ? " (it declares" : ",",
-				    type_name(mft->e[i].type), mft->e[i].name);
-			fprintf(stderr, "%s\n", mft->entries > 0 ? ")" : "");
-			return -1;
-		}
-		devs[j].declared = true;
+		given[j].name = devs[j].name;
+		given[j].type = devs[j].type;
 	}
-	for (i = 0; i < mft->entries; i++) {
-		for (j = 0; j < ndevs; j++)
-			if (strcmp(mft->e[i].name, devs[j].name) == 0)
-				break;
-		if (j == ndevs) {
-			fprintf(stderr,
-			    "morgana: this image needs %s device '%s': give "
-			    "--%s:%s=%s\n",
-			    type_name(mft->e[i].type), mft->e[i].name,
-			    type_name(mft->e[i].type), mft->e[i].name,
-			    mft->e[i].type == MG_MFT_NET ? "TAPDEV" : "FILE");
-			return -1;
-		}
+	if (mg_mft_match(mft, given, ndevs, err, sizeof(err)) < 0) {
+		fprintf(stderr, "morgana: %s\n", err);
+		return -1;
 	}
 	for (j = 0; j < ndevs; j++) {
 		int rc = devs[j].type == MG_MFT_NET ? open_tap(&devs[j])
