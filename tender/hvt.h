@@ -52,6 +52,7 @@ struct hvt_dev {
 struct hvt {
 	uint8_t *mem; /* host mapping of guest memory, mem_size bytes */
 	uint64_t mem_size;
+	bool mem_auto; /* no --mem: grow mem_size to what the image needs */
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;

@@ -384,6 +384,8 @@ layout(struct hvt *hvt)
 	/* At least one 2 MiB heap page, then the rings, 2 MiB rounded. */
 	min = hvt->heap_start + HUGE2M +
 	    ((rings_len + HUGE2M - 1) & ~(HUGE2M - 1));
+	if (hvt->mem_auto && hvt->mem_size < min)
+		hvt->mem_size = min; /* the default grows to fit the devices */
 	if (hvt->mem_size < min) {
 		fprintf(stderr,
 		    "morgana-hvt: --mem=%llu is too small for this image "

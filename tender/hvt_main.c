@@ -22,7 +22,8 @@ usage(void)
 	    "usage: morgana-hvt [--mem=MiB] [--hugepages] "
 	    "[--net:NAME=TAPDEV]... "
 	    "[--block:NAME=FILE]... IMAGE [-- APPARGS...]\n"
-	    "  --mem=MiB      guest memory (default 4, max %llu)\n"
+	    "  --mem=MiB      guest memory (default 4, or what the devices "
+	    "need; max %llu)\n"
 	    "  --hugepages    back the heap with transparent huge pages\n"
 	    "                 (faster first touches, 2 MiB of host memory\n"
 	    "                 per heap page touched)\n"
@@ -258,6 +259,7 @@ main(int argc, char **argv)
 	uint8_t *image;
 	size_t image_len, i;
 	unsigned long long mib = 4;
+	bool mem_given = false;
 	int a;
 
 	hvt.kvm_fd = hvt.vm_fd = hvt.vcpu_fd = -1;
@@ -272,6 +274,7 @@ main(int argc, char **argv)
 
 			errno = 0;
 			mib = strtoull(arg + 6, &end, 10);
+			mem_given = true;
 			if (errno != 0 || end == arg + 6 || *end != '\0' ||
 			    mib == 0 || mib > MG_HVT_MEM_MAX / MIB) {
 				fprintf(stderr,
@@ -313,6 +316,7 @@ main(int argc, char **argv)
 		return HVT_EXIT_USAGE;
 	}
 	hvt.mem_size = mib * MIB;
+	hvt.mem_auto = !mem_given;
 
 	image = image_read(image_path, &image_len);
 	if (image == NULL)

@@ -128,7 +128,7 @@ def netns():
 @pytest.mark.parametrize("target", TARGETS)
 def test_net_round_trip_over_tap(morgana, image, target, netns):
     img = image("test_net", target)
-    r = morgana_run(morgana, img, ["--mem=8", "--net:service=tapmg0"],
+    r = morgana_run(morgana, img, ["--net:service=tapmg0"],
                     prefix=["ip", "netns", "exec", netns], timeout=30)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "ARP reply from 10.77.0.1" in r.stdout
