@@ -49,3 +49,26 @@ $(B)/fuzz/fuzz/tender/fuzz_hvt_hc: $(patsubst %.c,$(B)/fuzz/host/%.o,\
 	$(Q)$(CC_fuzz) $(LDFLAGS_fuzz) -o $@ $^
 FUZZ_LIBFUZZER += $(B)/fuzz/fuzz/tender/fuzz_hvt_hc
 endif
+
+# The image loader (ELF, program headers, manifest) against hostile files;
+# the corpus is in tender/fuzz/corpus/elf.
+TENDER_ELF_FUZZ_SRCS := tender/fuzz/fuzz_elf.c tender/elf.c tender/mft.c \
+	platform/host/mft_match.c
+$(B)/unix-san/host/tender/mft.o $(B)/fuzz/host/tender/mft.o: \
+	HOSTED_INC += -Iplatform/host
+
+$(B)/unix-san/fuzz/tender/fuzz_elf: $(patsubst %.c,$(B)/unix-san/host/%.o,\
+		$(TENDER_ELF_FUZZ_SRCS)) $(B)/unix-san/host/tools/fuzz_replay.o
+	@echo "  LD      $@"
+	@mkdir -p $(@D)
+	$(Q)$(CC_unix-san) $(LDFLAGS_unix-san) -o $@ $^
+FUZZ_REPLAY += $(B)/unix-san/fuzz/tender/fuzz_elf
+
+ifeq ($(HAVE_CLANG),1)
+$(B)/fuzz/fuzz/tender/fuzz_elf: $(patsubst %.c,$(B)/fuzz/host/%.o,\
+		$(TENDER_ELF_FUZZ_SRCS))
+	@echo "  LD      $@"
+	@mkdir -p $(@D)
+	$(Q)$(CC_fuzz) $(LDFLAGS_fuzz) -o $@ $^
+FUZZ_LIBFUZZER += $(B)/fuzz/fuzz/tender/fuzz_elf
+endif
