@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "net_int.h"
+#include "tpool.h"
 
 /*
  * "who-has 10.0.0.2 tell 10.0.0.1" as the Linux kernel sends it (42-byte
@@ -31,30 +32,6 @@ arp_req(uint8_t *b)
 {
 	memcpy(b, arp_req_frame + MG_ETH_HLEN, MG_ARP_LEN);
 	return mg_view_make(b, MG_ARP_LEN);
-}
-
-struct tpool {
-	struct mg_pkt_pool pool;
-	void *mem;
-};
-
-static struct mg_pkt *
-tpool_pkt(struct tpool *t, size_t headroom)
-{
-	size_t n = mg_pkt_pool_memsize(1, 256);
-
-	t->mem = malloc(n);
-	assert_non_null(t->mem);
-	assert_int_equal(mg_pkt_pool_init(&t->pool, t->mem, n, 256, headroom),
-	    1);
-	return mg_pkt_alloc(&t->pool);
-}
-
-static void
-tpool_fini(struct tpool *t, struct mg_pkt *p)
-{
-	mg_pkt_free(p);
-	free(t->mem);
 }
 
 static void
@@ -140,7 +117,7 @@ static void
 test_arp_request_builds_linux_bytes(void **state)
 {
 	struct tpool t;
-	struct mg_pkt *p = tpool_pkt(&t, 64);
+	struct mg_pkt *p = tpool_pkt(&t, 256, 64);
 	struct mg_arp_msg m;
 
 	(void)state;
@@ -156,7 +133,7 @@ test_arp_reply_round_trips(void **state)
 {
 	struct mg_arp_stats st = {0};
 	struct tpool t;
-	struct mg_pkt *p = tpool_pkt(&t, 64);
+	struct mg_pkt *p = tpool_pkt(&t, 256, 64);
 	struct mg_arp_msg req, rep, got;
 	uint8_t b[MG_ARP_LEN];
 
@@ -181,7 +158,7 @@ static void
 test_arp_push_refuses_bad_op_and_no_headroom(void **state)
 {
 	struct tpool t;
-	struct mg_pkt *p = tpool_pkt(&t, MG_ARP_LEN - 1);
+	struct mg_pkt *p = tpool_pkt(&t, 256, MG_ARP_LEN - 1);
 	struct mg_arp_msg m;
 
 	(void)state;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "net_int.h"
+#include "tpool.h"
 
 /* Start of a frame from a Linux host (02:42:ac:11:00:02) to a QEMU NIC:
  * an IPv4 echo request, cut after the IP header's first bytes. */
@@ -19,31 +20,6 @@ static const uint8_t frame_ip4[] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x02,
 static const uint8_t mac_a[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 static const uint8_t mac_b[6] = {0x02, 0x42, 0xac, 0x11, 0x00, 0x02};
 static const uint8_t mac_bc[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-
-/* A one-buffer pool over exactly-sized heap memory. */
-struct tpool {
-	struct mg_pkt_pool pool;
-	void *mem;
-};
-
-static struct mg_pkt *
-tpool_pkt(struct tpool *t, size_t headroom)
-{
-	size_t n = mg_pkt_pool_memsize(1, 256);
-
-	t->mem = malloc(n);
-	assert_non_null(t->mem);
-	assert_int_equal(mg_pkt_pool_init(&t->pool, t->mem, n, 256, headroom),
-	    1);
-	return mg_pkt_alloc(&t->pool);
-}
-
-static void
-tpool_fini(struct tpool *t, struct mg_pkt *p)
-{
-	mg_pkt_free(p);
-	free(t->mem);
-}
 
 static void
 test_eth_parses_ip4_frame(void **state)
@@ -140,7 +116,7 @@ test_eth_push_round_trips(void **state)
 {
 	struct mg_eth_stats st = {0};
 	struct tpool t;
-	struct mg_pkt *p = tpool_pkt(&t, 64);
+	struct mg_pkt *p = tpool_pkt(&t, 256, 64);
 	struct mg_eth_hdr h;
 
 	(void)state;
@@ -161,7 +137,7 @@ static void
 test_eth_push_without_headroom_fails_unchanged(void **state)
 {
 	struct tpool t;
-	struct mg_pkt *p = tpool_pkt(&t, 13);
+	struct mg_pkt *p = tpool_pkt(&t, 256, 13);
 
 	(void)state;
 	assert_int_equal(mg_eth_push(p, mac_bc, mac_a, MG_ETH_TYPE_IP4),

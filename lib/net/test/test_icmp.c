@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "net_int.h"
+#include "tpool.h"
 
 /* Linux ping's echo request (id 0x1c46, seq 1, 56 data bytes) in IPv4. */
 static const uint8_t ping_ip[84] = {0x45, 0x00, 0x00, 0x54, 0x9a, 0x3c, 0x40,
@@ -22,30 +23,6 @@ static const uint8_t ping_ip[84] = {0x45, 0x00, 0x00, 0x54, 0x9a, 0x3c, 0x40,
     0x33, 0x34, 0x35, 0x36, 0x37};
 #define PING_ICMP     (ping_ip + 20)
 #define PING_ICMP_LEN 64
-
-struct tpool {
-	struct mg_pkt_pool pool;
-	void *mem;
-};
-
-static struct mg_pkt *
-tpool_pkt(struct tpool *t, size_t bufsize, size_t headroom)
-{
-	size_t n = mg_pkt_pool_memsize(1, bufsize);
-
-	t->mem = malloc(n);
-	assert_non_null(t->mem);
-	assert_int_equal(
-	    mg_pkt_pool_init(&t->pool, t->mem, n, bufsize, headroom), 1);
-	return mg_pkt_alloc(&t->pool);
-}
-
-static void
-tpool_fini(struct tpool *t, struct mg_pkt *p)
-{
-	mg_pkt_free(p);
-	free(t->mem);
-}
 
 static int
 parse(const uint8_t *b, size_t len, struct mg_icmp_msg *m,

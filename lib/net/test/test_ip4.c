@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "net_int.h"
+#include "tpool.h"
 
 /*
  * 10.0.0.1 -> 10.0.0.2 echo request as Linux ping sends it (DF, TTL 64,
@@ -23,30 +24,6 @@ static const uint8_t ping_ip[84] = {0x45, 0x00, 0x00, 0x54, 0x9a, 0x3c, 0x40,
     0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26,
     0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32,
     0x33, 0x34, 0x35, 0x36, 0x37};
-
-struct tpool {
-	struct mg_pkt_pool pool;
-	void *mem;
-};
-
-static struct mg_pkt *
-tpool_pkt(struct tpool *t, size_t headroom)
-{
-	size_t n = mg_pkt_pool_memsize(1, 256);
-
-	t->mem = malloc(n);
-	assert_non_null(t->mem);
-	assert_int_equal(mg_pkt_pool_init(&t->pool, t->mem, n, 256, headroom),
-	    1);
-	return mg_pkt_alloc(&t->pool);
-}
-
-static void
-tpool_fini(struct tpool *t, struct mg_pkt *p)
-{
-	mg_pkt_free(p);
-	free(t->mem);
-}
 
 /* Recompute the header checksum of the header at b after an edit. */
 static void
@@ -377,7 +354,7 @@ test_ip4_push_round_trips_and_matches_linux(void **state)
 	struct mg_ip4_tx tx = {0x0a000001, 0x0a000002, MG_IP4_PROTO_ICMP, 64, 0,
 	    true, 0x9a3c};
 	struct tpool t;
-	struct mg_pkt *p = tpool_pkt(&t, 64);
+	struct mg_pkt *p = tpool_pkt(&t, 256, 64);
 	struct mg_ip4_hdr h;
 
 	(void)state;
@@ -397,7 +374,7 @@ test_ip4_push_refuses_ttl0_headroom_and_size(void **state)
 {
 	struct mg_ip4_tx tx = {1, 2, MG_IP4_PROTO_UDP, 0, 0, false, 0};
 	struct tpool t;
-	struct mg_pkt *p = tpool_pkt(&t, 19);
+	struct mg_pkt *p = tpool_pkt(&t, 256, 19);
 	struct mg_pkt big;
 
 	(void)state;
