@@ -48,7 +48,20 @@ $(B)/host/bin/%: tools/%.c
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(COMMON_CFLAGS) -O2 -Iinclude -o $@ $<
 
-HOSTED_INC = -I$(patsubst %/test/,%,$(patsubst %/fuzz/,%,$(dir $<)))
+# The zone compiler: lib/dns's parser and compiler built for the host
+# (MKZONE_SRCS in lib/dns/lib.mk).
+MKZONE := $(B)/host/bin/mkzone
+$(MKZONE): tools/mkzone.c $(MKZONE_SRCS) $(wildcard lib/dns/*.h \
+		lib/dns/wire/*.h include/mg/*.h)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(COMMON_CFLAGS) -O2 -Iinclude -Ilib/dns -o $@ \
+		tools/mkzone.c $(MKZONE_SRCS)
+
+# Tests and fuzz targets see their library's private headers and the
+# fake platform (lib/core/test/fake_plat.h) they all link with.
+HOSTED_INC = -I$(patsubst %/test/,%,$(patsubst %/fuzz/,%,$(dir $<))) \
+	$(if $(filter %/test/ %/fuzz/,$(dir $<)),-Ilib/core/test)
 $(foreach v,$(VARIANTS),$(eval $(call hosted_rules,$(v))))
 $(foreach v,$(VARIANTS),$(foreach l,$(LIBS),$(eval $(call lib_rules,$(l),$(v)))))
 PLATOBJS_unix := $(patsubst %.c,$(B)/unix/host/%.o,$(PLAT_unix_SRCS))
@@ -79,7 +92,7 @@ $(MORGANA): tools/morgana.sh
 
 ALL_IMAGES := $(foreach a,$(EXAMPLE_APPS),$(IMAGE.$(a).unix) \
 	$(IMAGE.$(a).hvt))
-all: $(MORGANA) $(MKGLUE) $(foreach l,$(LIBS),$(B)/unix/lib/libmg_$(l).a) \
+all: $(MORGANA) $(MKGLUE) $(MKZONE) $(foreach l,$(LIBS),$(B)/unix/lib/libmg_$(l).a) \
 	$(ALL_IMAGES)
 
 # make app APP=DIR TARGET=unix [SAN=1]: build one image, print its path last.

@@ -81,6 +81,7 @@ APP_DEVICES :=
 APP_KEYS :=
 APP_DATA :=
 APP_PKT_BUFS :=
+APP_ZONES :=
 include $(1)/app.mk
 APP.$(1).NAME := $$(APP_NAME)
 # Out-of-tree appliances build under a directory named after their path,
@@ -101,7 +102,27 @@ APP.$(1).GLUEARGS := -n $$(APP_NAME) -p $$(APP.$(1).PKT_BUFS) \
 		$(1)/$$(word 2,$$(subst =, ,$$(b)))))
 APP.$(1).DATAFILES := $$(foreach b,$$(APP_DATA),$(1)/$$(word 2,$$(subst =, \
 	,$$(b))))
+# APP_ZONES (files in the app folder), or ZONES=a,b on the command line,
+# compiled by mkzone into the data blob "zones".
+APP.$(1).ZONEFILES := $$(if $$(APP_ZONES),$$(if $$(ZONES),$$(subst $$(comma), \
+	,$$(ZONES)),$$(addprefix $(1)/,$$(APP_ZONES))))
+APP.$(1).ZONEBLOB := $$(if $$(APP.$(1).ZONEFILES),$(B)/zones/$$(APP.$(1).SUB)/zones.bin)
+APP.$(1).GLUEARGS += $$(if $$(APP.$(1).ZONEBLOB),-b zones=$$(abspath \
+	$$(APP.$(1).ZONEBLOB)))
+APP.$(1).DATAFILES += $$(APP.$(1).ZONEBLOB)
+ifneq ($$(APP.$(1).ZONEBLOB),)
+# The list of zone files is a prerequisite too: another ZONES= rebuilds.
+$$(shell mkdir -p $$(dir $$(APP.$(1).ZONEBLOB)) && echo '$$(APP.$(1).ZONEFILES)' | \
+	cmp -s - $$(APP.$(1).ZONEBLOB).list || \
+	echo '$$(APP.$(1).ZONEFILES)' > $$(APP.$(1).ZONEBLOB).list)
+$$(APP.$(1).ZONEBLOB): $$(APP.$(1).ZONEFILES) $$(APP.$(1).ZONEBLOB).list \
+		$$(MKZONE)
+	@mkdir -p $$(@D)
+	@echo "  MKZONE  $$@"
+	$$(Q)$$(MKZONE) -o $$@ $$(APP.$(1).ZONEFILES)
+endif
 endef
+comma := ,
 
 # app_rules DIR VARIANT: glue, objects and the image.
 define app_rules

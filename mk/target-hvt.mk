@@ -12,7 +12,8 @@
 # /dev/urandom at each link.
 
 PLAT_hvt_SRCS := platform/hvt/hvt_start.S platform/hvt/hvt_main.c \
-	platform/hvt/hvt_plat.c platform/hvt/hvt_libc.c
+	platform/hvt/hvt_plat.c platform/hvt/hvt_libc.c \
+	platform/hvt/hvt_sock.c
 HVT_LDS := platform/hvt/hvt.ld
 
 # Flags a compiler may not know: probed once (like musl's tryflag).

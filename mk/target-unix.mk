@@ -6,6 +6,7 @@
 #   fuzz      clang libFuzzer (only when clang is installed)
 
 PLAT_unix_SRCS := platform/unix/unix_main.c platform/unix/unix_plat.c \
+	platform/unix/unix_sock.c \
 	platform/host/mft_match.c
 
 CC_unix := $(CC)

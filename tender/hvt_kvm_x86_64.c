@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 #include <cpuid.h>
@@ -382,8 +383,11 @@ layout(struct hvt *hvt)
 	hvt->heap_start =
 	    (hvt->stack_top + MG_HVT_HEAP_ALIGN - 1) & ~(MG_HVT_HEAP_ALIGN - 1);
 	/* At least one 2 MiB heap page, then the rings, 2 MiB rounded. */
-	min = hvt->heap_start + HUGE2M +
+	min = hvt->heap_start +
+	    (hvt->img.mft.mem_mib > 2 ? (uint64_t)hvt->img.mft.mem_mib * MIB
+	                              : HUGE2M) +
 	    ((rings_len + HUGE2M - 1) & ~(HUGE2M - 1));
+	min = (min + HUGE2M - 1) & ~(HUGE2M - 1);
 	if (hvt->mem_auto && hvt->mem_size < min)
 		hvt->mem_size = min; /* the default grows to fit the devices */
 	if (hvt->mem_size < min) {
@@ -424,6 +428,10 @@ boot_info(struct hvt *hvt, const char *cmdline)
 	bi->heap_end = hvt->heap_end;
 	khz = ioctl(hvt->vcpu_fd, KVM_GET_TSC_KHZ, 0);
 	bi->tsc_hz = khz > 0 ? (uint64_t)khz * 1000 : 0;
+	/* The guest's entropy (stack canary, TCP sequence numbers). */
+	if (getrandom(bi->seed, sizeof(bi->seed), 0) !=
+	    (ssize_t)sizeof(bi->seed))
+		hvt_die(hvt, HVT_EXIT_GUEST, "getrandom: %s", strerror(errno));
 	bi->cmdline = MG_HVT_CMDLINE_GPA;
 	bi->cmdline_len = len;
 	for (i = 0; i < hvt->ndev; i++) {

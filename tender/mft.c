@@ -30,6 +30,11 @@ hvt_mft_validate(const struct mg_mft *mft, char *err, size_t errlen)
 	if (mft->entries > MG_MFT_MAX_ENTRIES)
 		return fail(err, errlen, "manifest has %u entries (max %d)",
 		    mft->entries, MG_MFT_MAX_ENTRIES);
+	if ((uint64_t)mft->mem_mib << 20 > MG_HVT_MEM_MAX / 2 ||
+	    mft->reserved2 != 0)
+		return fail(err, errlen,
+		    "manifest asks for %u MiB of memory (max %llu)",
+		    mft->mem_mib, MG_HVT_MEM_MAX / 2 >> 20);
 	for (i = 0; i < mft->entries; i++) {
 		const struct mg_mft_entry *e = &mft->e[i];
 		size_t n = strnlen(e->name, sizeof(e->name));

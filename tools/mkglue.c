@@ -28,7 +28,7 @@ struct key {
 
 static const char *app_name;
 static unsigned long pkt_bufs;
-static struct mg_mft mft = {MG_MFT_ABI_VERSION, 0, {{{0}, 0, 0, {0, 0}}}};
+static struct mg_mft mft = {MG_MFT_ABI_VERSION, 0, {{{0}, 0, 0, {0, 0}}}, 0, 0};
 static struct key keys[MG_ARGS_MAX_KEYS];
 static size_t nkeys;
 static struct {
@@ -289,6 +289,15 @@ main(int argc, char **argv)
 		    " [-k KEY=DEF -H HELP] [-b NAME=PATH]\n");
 		return 1;
 	}
+	/*
+	 * The memory the appliance wants, for a monitor that sizes guests
+	 * itself: twice the packet pool (lib/core gives the pool at most half
+	 * of boot memory) and 4 MiB of heap, in MiB.
+	 */
+	mft.mem_mib = pkt_bufs == 0
+	    ? 0
+	    : (uint32_t)((2 * pkt_bufs * 2200 + (4u << 20) + (1u << 20) - 1) >>
+	          20);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", out) >= sizeof(tmp))
 		die("output path too long");
 	f = fopen(tmp, "w");

@@ -10,7 +10,7 @@ TENDER="$ROOT/build/bin/morgana-hvt"
 
 usage() {
 	cat <<USAGE
-usage: morgana build [-t TARGET] [--san] APPDIR
+usage: morgana build [-t TARGET] [--san] [--zones=FILE,...] APPDIR
        morgana run IMAGE [--mem=MiB] [--net:NAME=TAP] [--block:NAME=FILE] [-- APPARGS]
        morgana size IMAGE
 targets: $TARGETS
@@ -34,6 +34,7 @@ cmd_build() {
 	target=unix
 	san=
 	appdir=
+	zones=${ZONES:-}
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		-t) [ $# -ge 2 ] || die "-t needs a target ($TARGETS)"
@@ -41,6 +42,8 @@ cmd_build() {
 		-t*) target=${1#-t}; shift ;;
 		--target=*) target=${1#--target=}; shift ;;
 		--san) san=1; shift ;;
+		--zones=*) zones=${1#--zones=}; shift ;;
+		ZONES=*) zones=${1#ZONES=}; shift ;;
 		-*) die "build: unknown option '$1'" ;;
 		*) [ -z "$appdir" ] || die "build: one APPDIR only"
 		   appdir=$1; shift ;;
@@ -55,8 +58,22 @@ cmd_build() {
 	[ -f "$appdir/app.mk" ] || die "no appliance at '$appdir': it has no app.mk"
 	appdir=$(cd "$appdir" && pwd) || die "cannot enter '$appdir'"
 	command -v make >/dev/null 2>&1 || die "make is not installed (apt-get install make)"
+	# Zone files (a DNS appliance's APP_ZONES instead): make runs in
+	# $ROOT, so relative paths become absolute here.
+	abszones=
+	if [ -n "$zones" ]; then
+		rest=$zones
+		while [ -n "$rest" ]; do
+			z=${rest%%,*}
+			case "$rest" in *,*) rest=${rest#*,} ;; *) rest= ;; esac
+			[ -n "$z" ] || continue
+			[ -f "$z" ] || die "no zone file at '$z'"
+			z=$(cd "$(dirname "$z")" && pwd)/$(basename "$z")
+			abszones=${abszones:+$abszones,}$z
+		done
+	fi
 	exec make -C "$ROOT" --no-print-directory app APP="$appdir" \
-	    TARGET="$target" ${san:+SAN=1}
+	    TARGET="$target" ${san:+SAN=1} ${abszones:+ZONES="$abszones"}
 }
 
 cmd_run() {

@@ -24,7 +24,7 @@
  *
  * Bump MG_HVT_ABI_VERSION on any change to this file.
  */
-#define MG_HVT_ABI_VERSION 1
+#define MG_HVT_ABI_VERSION 2
 
 /* Guest-physical layout. */
 #define MG_HVT_PAGE        0x1000ULL
@@ -158,6 +158,7 @@ struct mg_hvt_boot {
 	uint64_t cmdline;    /* GPA of a NUL-terminated string */
 	uint64_t cmdline_len;
 	struct mg_hvt_dev devs[MG_HVT_MAX_DEVS];
+	uint64_t seed[4]; /* 32 random bytes from the host (v2) */
 };
 
 _Static_assert(sizeof(struct mg_hvt_puts) == 16, "abi");

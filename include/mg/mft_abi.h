@@ -14,7 +14,7 @@
  * layout is fixed-size so that a loader can check it without parsing
  * anything variable; bump MG_MFT_ABI_VERSION on any change.
  */
-#define MG_MFT_ABI_VERSION 1
+#define MG_MFT_ABI_VERSION 2
 #define MG_MFT_NOTE_NAME   "Morgana"
 #define MG_MFT_NOTE_TYPE   0x4d464d31u /* "1MFM" */
 #define MG_MFT_MAX_ENTRIES 16
@@ -37,6 +37,9 @@ struct mg_mft {
 	uint32_t version; /* MG_MFT_ABI_VERSION */
 	uint32_t entries; /* used entries, <= MG_MFT_MAX_ENTRIES */
 	struct mg_mft_entry e[MG_MFT_MAX_ENTRIES];
+	uint32_t mem_mib;   /* v2: memory the appliance wants (heap and
+	                       packet buffers), MiB; 0: no opinion */
+	uint32_t reserved2; /* 0 */
 };
 
 /* The whole note as it sits in the section (ELF note header + name). */
@@ -50,7 +53,7 @@ struct mg_mft_note {
 
 _Static_assert(sizeof(struct mg_mft_entry) == 48, "mft entry layout");
 _Static_assert(offsetof(struct mg_mft_entry, type) == 32, "mft entry layout");
-_Static_assert(sizeof(struct mg_mft) == 8 + 16 * 48, "mft layout");
+_Static_assert(sizeof(struct mg_mft) == 8 + 16 * 48 + 8, "mft layout");
 _Static_assert(offsetof(struct mg_mft_note, desc) == 20, "mft note layout");
 _Static_assert(sizeof(MG_MFT_NOTE_NAME) == 8, "note name size");
 _Static_assert(_Alignof(struct mg_mft) == 4, "notes are 4-byte aligned");

@@ -26,7 +26,7 @@ struct mg_pkt {
 	size_t len;
 	uint8_t *buf;             /* read-only */
 	size_t cap;               /* read-only */
-	struct mg_pkt_pool *pool; /* read-only */
+	struct mg_pkt_pool *pool; /* read-only; NULL: from the heap */
 	struct mg_pkt *next;      /* owner's link; NULL when allocated */
 	uint32_t refcnt;          /* read-only; >= 1 while allocated */
 	uint32_t user;            /* owner's scratch word; 0 when allocated */
@@ -75,6 +75,14 @@ long mg_pkt_pool_init(struct mg_pkt_pool *pool, void *mem, size_t memlen,
  * caller drops what it was doing. Never allocates from the heap.
  */
 struct mg_pkt *mg_pkt_alloc(struct mg_pkt_pool *pool);
+
+/*
+ * mg_pkt_alloc_heap: a packet outside every pool, on the default heap,
+ * with a size-byte buffer and data at headroom; for what does not fit a
+ * pool buffer (a reassembled 64 KiB datagram). pool is NULL; mg_pkt_free
+ * returns it to the heap. NULL when the heap is exhausted.
+ */
+struct mg_pkt *mg_pkt_alloc_heap(size_t size, size_t headroom);
 
 /* mg_pkt_ref adds a reference; each needs its own mg_pkt_free. */
 void mg_pkt_ref(struct mg_pkt *p);

@@ -2,6 +2,7 @@
 /* pkt.c: packet buffers from a fixed pool. */
 #include "mg/pkt.h"
 #include "mg/err.h"
+#include "mg/heap.h"
 #include "mg/log.h"
 
 static struct mg_pkt_pool *default_pool;
@@ -93,6 +94,28 @@ mg_pkt_alloc(struct mg_pkt_pool *pool)
 	return p;
 }
 
+struct mg_pkt *
+mg_pkt_alloc_heap(size_t size, size_t headroom)
+{
+	struct mg_pkt *p;
+	size_t hdr = (sizeof(*p) + 15) & ~(size_t)15, total;
+
+	if (headroom > size || __builtin_add_overflow(hdr, size, &total))
+		return NULL;
+	p = mg_malloc(total);
+	if (p == NULL)
+		return NULL;
+	p->buf = (uint8_t *)p + hdr;
+	p->cap = size;
+	p->pool = NULL;
+	p->next = NULL;
+	p->refcnt = 1;
+	p->user = 0;
+	p->data = p->buf + headroom;
+	p->len = 0;
+	return p;
+}
+
 void
 mg_pkt_ref(struct mg_pkt *p)
 {
@@ -112,6 +135,10 @@ mg_pkt_free(struct mg_pkt *p)
 	if (--p->refcnt > 0)
 		return;
 	pool = p->pool;
+	if (pool == NULL) {
+		mg_free(p); /* mg_pkt_alloc_heap: header and buffer together */
+		return;
+	}
 	p->next = pool->free;
 	pool->free = p;
 	pool->st.avail++;

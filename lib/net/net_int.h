@@ -20,6 +20,10 @@
 #include <stdint.h>
 
 #include "mg/err.h"
+#include "mg/loop.h"
+#include "mg/net.h"
+#include "mg/tcp.h"
+#include "mg/udp.h"
 #include "mg/pkt.h"
 #include "mg/view.h"
 
@@ -27,6 +31,7 @@
 #include "wire/eth.h"
 #include "wire/icmp.h"
 #include "wire/ip4.h"
+#include "wire/udp.h"
 
 /*
  * Internet checksum (RFC 1071).
@@ -65,12 +70,6 @@ struct mg_eth_hdr {
 	mg_view payload; /* after the header, padding included */
 };
 
-struct mg_eth_stats {
-	uint64_t rx_short; /* fewer than 14 bytes */
-	uint64_t rx_vlan;  /* 802.1Q / 802.1ad tag */
-	uint64_t rx_llc;   /* 802.3 length field instead of an ethertype */
-};
-
 int mg_eth_parse(mg_view frame, struct mg_eth_hdr *out,
     struct mg_eth_stats *st);
 
@@ -91,15 +90,6 @@ struct mg_arp_msg {
 	uint32_t spa;
 	uint8_t tha[MG_ETH_ADDR_LEN];
 	uint32_t tpa;
-};
-
-struct mg_arp_stats {
-	uint64_t rx_short;    /* fewer than 28 bytes */
-	uint64_t rx_badhtype; /* hardware type not Ethernet (1) */
-	uint64_t rx_badptype; /* protocol type not IPv4 (0x0800) */
-	uint64_t rx_badhlen;  /* hardware address length not 6 */
-	uint64_t rx_badplen;  /* protocol address length not 4 */
-	uint64_t rx_badop;    /* opcode neither request nor reply */
 };
 
 /* mg_arp_parse: trailing bytes (Ethernet padding) are ignored. */
@@ -139,17 +129,6 @@ struct mg_ip4_hdr {
 	mg_view payload; /* total length - header length; padding trimmed */
 };
 
-struct mg_ip4_stats {
-	uint64_t rx_short;   /* fewer than 20 bytes */
-	uint64_t rx_badvers; /* version not 4 */
-	uint64_t rx_badhlen; /* IHL < 5, or header longer than total length */
-	uint64_t rx_badlen;  /* total length longer than the bytes present */
-	uint64_t rx_badsum;  /* header checksum */
-	uint64_t rx_badopt;  /* an option runs past the header */
-	uint64_t rx_badfrag; /* offset + length beyond 65535 */
-	uint64_t rx_badsrc;  /* source broadcast, multicast or class E */
-};
-
 int mg_ip4_parse(mg_view v, struct mg_ip4_hdr *out, struct mg_ip4_stats *st);
 
 /* What mg_ip4_push writes; no options. */
@@ -182,12 +161,6 @@ struct mg_icmp_msg {
 	mg_view payload; /* after the 8-byte header */
 };
 
-struct mg_icmp_stats {
-	uint64_t rx_short;   /* fewer than 8 bytes */
-	uint64_t rx_badsum;  /* checksum over the message */
-	uint64_t rx_badcode; /* echo or echo reply with code != 0 */
-};
-
 /* mg_icmp_parse: v is the whole IP payload (the checksum covers it all). */
 int mg_icmp_parse(mg_view v, struct mg_icmp_msg *out, struct mg_icmp_stats *st);
 
@@ -208,5 +181,216 @@ int mg_icmp_echo_reply(struct mg_pkt *p, const struct mg_icmp_msg *req);
  * caller's decision.
  */
 int mg_icmp_unreach(struct mg_pkt *p, uint8_t code, mg_view dgram);
+
+/*
+ * The stack object and the seams between its modules.
+ *
+ * net.c owns struct mg_net: the device, the address, the ARP cache,
+ * routing, reassembly (ip4_reasm.c), ICMP and UDP (udp.c). TCP (tcp*.c),
+ * DHCP (dhcp.c) and the socket stack (sock.c) keep their state behind
+ * their own pointer in it and talk to net.c only through the functions
+ * below. Public calls dispatch on n->kind in api.c.
+ */
+#define MG_NET_ARP_SLOTS   64  /* ARP cache entries (LRU replacement) */
+#define MG_NET_ARP_QMAX    8   /* packets waiting per unresolved entry */
+#define MG_NET_RX_BUDGET   256 /* frames per device wakeup before yielding */
+/* Room every stack packet keeps in front: Ethernet + IPv4 + TCP/UDP. */
+#define MG_NET_HEADROOM    (14 + 60 + 60)
+
+struct mg_udp {
+	struct mg_net *net;
+	mg_udp_recv_fn fn;
+	void *ctx;
+	uint16_t port;
+	struct mg_udp *next; /* the stack's list of bound sockets */
+};
+
+/* The common head of every TCP object (connection or listener). */
+struct mg_tcp {
+	struct mg_net *net;
+	const struct mg_tcp_cbs *cbs;
+	void *ctx;
+};
+
+struct mg_arp_entry {
+	uint32_t ip;
+	uint8_t mac[MG_ETH_ADDR_LEN];
+	uint8_t state; /* MG_ARP_FREE, _PENDING, _OK */
+	uint8_t tries; /* requests sent while pending */
+	uint8_t nq;
+	mg_time_t expires; /* OK: stale after; PENDING: next request */
+	mg_time_t used;    /* last lookup, for LRU */
+	struct mg_pkt *q;  /* waiting packets (IP datagrams, ->next) */
+	struct mg_pkt *qtail;
+};
+
+struct mg_net_reasm; /* ip4_reasm.c */
+struct mg_tcp_state; /* tcp*.c */
+struct mg_dhcp;      /* dhcp.c */
+struct mg_sock_state; /* sock.c */
+
+struct mg_net {
+	struct mg_loop *loop;
+	enum mg_net_kind kind;
+	bool quiet;
+	bool acquired;
+	mg_handle_t h;
+	struct mg_watch watch;
+	struct mg_task rx_task; /* more frames than one budget */
+	struct mg_pkt_pool *pool;
+	uint8_t mac[MG_ETH_ADDR_LEN];
+	uint16_t mtu;
+	uint32_t addr; /* 0 until configured */
+	uint32_t mask;
+	uint8_t prefix;
+	uint32_t gw;
+	uint16_t ip_id;
+	uint16_t next_port; /* ephemeral port cursor (49152..65535) */
+	uint64_t key[2];    /* secret for hashes (ISN, cookies, ports) */
+	uint64_t rng;       /* xorshift state */
+	struct mg_net_stats st;
+	struct mg_arp_entry arp[MG_NET_ARP_SLOTS];
+	struct mg_timer arp_timer;
+	mg_time_t icmp_last; /* ICMP error rate limit */
+	unsigned icmp_tokens;
+	struct mg_net_reasm *reasm;
+	struct mg_udp *udps;
+	struct mg_tcp_state *tcp;
+	struct mg_dhcp *dhcp;
+	struct mg_sock_state *sock;
+	void (*up_fn)(void *ctx, struct mg_net *n);
+	void *up_ctx;
+	struct mg_task up_task;
+};
+
+/* net.c, for the other modules. */
+static inline mg_time_t
+mg_net_now(const struct mg_net *n)
+{
+	return mg_loop_now(n->loop);
+}
+
+/* A packet from the stack's pool with MG_NET_HEADROOM in front; NULL (and
+ * tx_nobuf counted) when the pool is empty. */
+struct mg_pkt *mg_net_pkt_alloc(struct mg_net *n);
+
+/*
+ * mg_net_ip4_output sends p (the transport header and payload) to dst:
+ * pushes the IPv4 header (src n->addr, or src when src != 0), resolves the
+ * next hop (on-link, or the gateway) with ARP, fragments when larger than
+ * the MTU and df is false, and always consumes p. Returns 0 (sent or
+ * queued for ARP), -MG_ENETUNREACH, -MG_EMSGSIZE (df and too big),
+ * -MG_EAGAIN (device full), -MG_ENOMEM.
+ * Broadcast destinations (255.255.255.255 or the subnet's) go to the
+ * Ethernet broadcast address without ARP.
+ */
+int mg_net_ip4_output(struct mg_net *n, struct mg_pkt *p, uint32_t src,
+    uint32_t dst, uint8_t proto, bool df);
+
+/* mg_net_udp_output pushes a UDP header (checksum included) onto p and
+ * sends it with mg_net_ip4_output. */
+int mg_net_udp_output(struct mg_net *n, struct mg_pkt *p, uint32_t src,
+    uint16_t sport, uint32_t dst, uint16_t dport);
+
+/* mg_net_set_addr: DHCP (or open) sets or clears (addr 0) the address.
+ * Flushes the ARP cache, sends a gratuitous ARP, calls on_up. */
+void mg_net_set_addr(struct mg_net *n, uint32_t addr, uint8_t prefix,
+    uint32_t gw);
+
+/* mg_net_is_local: dst is our address or a broadcast we accept. */
+bool mg_net_is_bcast(const struct mg_net *n, uint32_t a);
+
+/* Randomness: 32 fresh bits (seeded from mg_plat_random at open), and a
+ * keyed SipHash-2-4 of buf under the stack's secret. */
+uint32_t mg_net_rand32(struct mg_net *n);
+uint64_t mg_net_hash(const struct mg_net *n, const void *buf, size_t len);
+uint64_t mg_net_siphash(const uint64_t key[2], const void *buf, size_t len);
+
+/* An unused ephemeral port for proto (checked against UDP sockets or TCP
+ * connections by the caller's predicate), 0 when none is free. */
+uint16_t mg_net_ephemeral(struct mg_net *n,
+    bool (*in_use)(struct mg_net *n, uint16_t port));
+
+/* mg_net_icmp_error: send destination unreachable with code about the
+ * received datagram ip, unless RFC 1122 3.2.2 forbids it (broadcast,
+ * fragment, ICMP error, bad source) or the rate limit says no. */
+void mg_net_icmp_unreach(struct mg_net *n, const struct mg_ip4_hdr *ip,
+    uint8_t code);
+
+/* ip4_reasm.c: fragments in, a whole datagram out. */
+int mg_net_reasm_init(struct mg_net *n);
+void mg_net_reasm_fini(struct mg_net *n);
+/* Takes the fragment frag (p, data at the IP header, parsed as ip); when
+ * it completes a datagram returns a new packet holding the whole
+ * datagram with a rewritten header (data at the IP header, no MF, offset
+ * 0) and fills *out; else NULL. Always consumes p. */
+struct mg_pkt *mg_net_reasm_input(struct mg_net *n, struct mg_pkt *p,
+    const struct mg_ip4_hdr *ip, struct mg_ip4_hdr *out);
+
+/* udp.c (direct). p's data is at the UDP header; consumes p. */
+void mg_net_udp_input(struct mg_net *n, const struct mg_ip4_hdr *ip,
+    struct mg_pkt *p);
+int mg_net_udp_open(struct mg_net *n, uint16_t port, mg_udp_recv_fn fn,
+    void *ctx, struct mg_udp **out);
+int mg_net_udp_send(struct mg_udp *u, const struct mg_ep4 *to,
+    struct mg_pkt *p);
+void mg_net_udp_close(struct mg_udp *u);
+
+/* tcp*.c (direct). Input: p's data is at the TCP header and its length
+ * is the segment's; consumes p (it may keep it as received data). */
+int mg_tcpd_init(struct mg_net *n);
+void mg_tcpd_fini(struct mg_net *n);
+void mg_tcpd_input(struct mg_net *n, const struct mg_ip4_hdr *ip,
+    struct mg_pkt *p);
+/* ICMP destination unreachable / too big about a segment we sent. */
+void mg_tcpd_icmp_error(struct mg_net *n, uint8_t type, uint8_t code,
+    mg_view quoted);
+int mg_tcpd_listen(struct mg_net *n, uint16_t port, unsigned backlog,
+    const struct mg_tcp_cbs *cbs, void *ctx, struct mg_tcp **out);
+int mg_tcpd_connect(struct mg_net *n, const struct mg_ep4 *to,
+    const struct mg_tcp_cbs *cbs, void *ctx, struct mg_tcp **out);
+long mg_tcpd_write(struct mg_tcp *c, mg_view data, unsigned flags);
+size_t mg_tcpd_sendable(const struct mg_tcp *c);
+void mg_tcpd_recv_resume(struct mg_tcp *c);
+int mg_tcpd_shutdown(struct mg_tcp *c);
+void mg_tcpd_close(struct mg_tcp *c);
+void mg_tcpd_abort(struct mg_tcp *c);
+void mg_tcpd_nodelay(struct mg_tcp *c, bool on);
+void mg_tcpd_keepalive(struct mg_tcp *c, bool on);
+void mg_tcpd_endpoints(const struct mg_tcp *c, struct mg_ep4 *local,
+    struct mg_ep4 *remote);
+void mg_tcpd_conn_stats(const struct mg_tcp *c,
+    struct mg_tcp_conn_stats *out);
+
+/* dhcp.c: the client (RFC 2131). Input is UDP to port 68. */
+int mg_dhcp_start(struct mg_net *n);
+void mg_dhcp_stop(struct mg_net *n);
+void mg_dhcp_input(struct mg_net *n, const struct mg_ip4_hdr *ip,
+    mg_view payload);
+
+/* sock.c: the socket stack (host sockets through mg_plat_sock_*). */
+int mg_sock_open(struct mg_net *n, const struct mg_net_config *cfg);
+void mg_sock_close(struct mg_net *n);
+int mg_sock_udp_open(struct mg_net *n, uint16_t port, mg_udp_recv_fn fn,
+    void *ctx, struct mg_udp **out);
+int mg_sock_udp_send(struct mg_udp *u, const struct mg_ep4 *to,
+    struct mg_pkt *p);
+void mg_sock_udp_close(struct mg_udp *u);
+int mg_sock_tcp_listen(struct mg_net *n, uint16_t port, unsigned backlog,
+    const struct mg_tcp_cbs *cbs, void *ctx, struct mg_tcp **out);
+int mg_sock_tcp_connect(struct mg_net *n, const struct mg_ep4 *to,
+    const struct mg_tcp_cbs *cbs, void *ctx, struct mg_tcp **out);
+long mg_sock_tcp_write(struct mg_tcp *c, mg_view data, unsigned flags);
+size_t mg_sock_tcp_sendable(const struct mg_tcp *c);
+void mg_sock_tcp_recv_resume(struct mg_tcp *c);
+int mg_sock_tcp_shutdown(struct mg_tcp *c);
+void mg_sock_tcp_close(struct mg_tcp *c);
+void mg_sock_tcp_abort(struct mg_tcp *c);
+void mg_sock_tcp_nodelay(struct mg_tcp *c, bool on);
+void mg_sock_tcp_keepalive(struct mg_tcp *c, bool on);
+void mg_sock_tcp_endpoints(const struct mg_tcp *c, struct mg_ep4 *local,
+    struct mg_ep4 *remote);
+void mg_sock_tcp_conn_stats(const struct mg_tcp *c,
+    struct mg_tcp_conn_stats *out);
 
 #endif /* MG_NET_INT_H */

@@ -17,16 +17,15 @@ static char cmdline[MG_HVT_CMDLINE_MAX];
 static const char *argv[MG_ARGS_MAX_ARGV + 1];
 
 /*
- * The stack-protector canary, from the TSC and the host's wall clock at
- * boot, through a 64-bit mixer (splitmix64's finaliser). The low byte stays
- * zero so that a string overflow cannot reproduce the canary.
- * XXX(3): rdtsc is guessable to within a few bits by a local observer;
- * mix in RDRAND when the tender's CPUID says it is there.
+ * The stack-protector canary, from the tender's random seed (getrandom)
+ * and the TSC, through a 64-bit mixer (splitmix64's finaliser). The low
+ * byte stays zero so that a string overflow cannot reproduce the canary.
  */
 static void
 canary_init(const struct mg_hvt_boot *boot)
 {
-	uint64_t x = hvt_rdtsc() ^ (boot->wall_ns * 0x9e3779b97f4a7c15ULL);
+	uint64_t x = boot->seed[3] ^ hvt_rdtsc() ^
+	    (boot->wall_ns * 0x9e3779b97f4a7c15ULL);
 
 	x ^= x >> 30;
 	x *= 0xbf58476d1ce4e5b9ULL;

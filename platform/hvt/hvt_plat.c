@@ -79,6 +79,48 @@ ring_ok(uint64_t gpa, uint64_t mem_size)
 	    gpa <= mem_size && MG_HVT_RING_SIZE <= mem_size - gpa;
 }
 
+/*
+ * mg_plat_random: xoshiro256** over the tender's 256-bit getrandom seed,
+ * with the TSC folded in at every call.
+ */
+static uint64_t rnd[4];
+
+static inline uint64_t
+rotl64(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t
+rnd_next(void)
+{
+	uint64_t r = rotl64(rnd[1] * 5, 7) * 9, t = rnd[1] << 17;
+
+	rnd[2] ^= rnd[0];
+	rnd[3] ^= rnd[1];
+	rnd[1] ^= rnd[2];
+	rnd[0] ^= rnd[3];
+	rnd[2] ^= t;
+	rnd[3] = rotl64(rnd[3], 45);
+	return r;
+}
+
+void
+mg_plat_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	rnd[3] ^= hvt_rdtsc();
+	while (len > 0) {
+		uint64_t x = rnd_next();
+		size_t n = len < 8 ? len : 8;
+
+		mg_memcpy(p, &x, n);
+		p += n;
+		len -= n;
+	}
+}
+
 void
 hvt_plat_init(const struct mg_hvt_boot *boot)
 {
@@ -90,6 +132,10 @@ hvt_plat_init(const struct mg_hvt_boot *boot)
 	if (tsc_mult == 0)
 		boot_fail("TSC frequency out of range");
 	tsc0 = hvt_rdtsc();
+	for (i = 0; i < 4; i++)
+		rnd[i] = boot->seed[i];
+	if ((rnd[0] | rnd[1] | rnd[2] | rnd[3]) == 0)
+		rnd[0] = tsc0 | 1; /* xoshiro's state must not be all zero */
 	wall_ns0 = boot->wall_ns;
 	wall_tsc0 = boot->wall_tsc;
 

@@ -21,4 +21,11 @@ size_t unix_dev_pollfds(void *pfds, mg_handle_t *handles, size_t max);
 
 void unix_signals_init(void);
 
+/* Another fd for mg_plat_yield to poll for input (unix_sock.c's epoll
+ * sets): its handle, or -MG_ENOSPC. unix_poll_fd gives the fd of such a
+ * handle (-1 if it is none), unix_poll_del forgets it. */
+int unix_poll_add(int fd, mg_handle_t *h);
+int unix_poll_fd(mg_handle_t h);
+void unix_poll_del(mg_handle_t h);
+
 #endif

@@ -20,7 +20,8 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-	    "usage: %s [--mem=MiB] [--net:NAME=TAPDEV] [--block:NAME=FILE] "
+	    "usage: %s [--mem=MiB] [--net:NAME=TAPDEV|none] "
+	    "[--block:NAME=FILE] "
 	    "[--] [APP KEYS]\n"
 	    "       %s --help   (lists the appliance's keys)\n",
 	    prog, prog);

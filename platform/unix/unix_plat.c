@@ -38,6 +38,10 @@ struct unix_dev {
 
 static struct unix_dev devs[UNIX_MAX_DEVS];
 static size_t ndevs;
+/* Other pollable handles (unix_sock.c's readiness sets), after the devs. */
+#define UNIX_MAX_POLL 8
+static int poll_fds[UNIX_MAX_POLL];
+static bool poll_used[UNIX_MAX_POLL];
 static bool sealed;
 static volatile sig_atomic_t shutdown_requested;
 static sigset_t sigs_blocked, sigs_during_poll;
@@ -151,8 +155,15 @@ unix_dev_check_manifest(const struct mg_mft *mft)
 		return -1;
 	}
 	for (j = 0; j < ndevs; j++) {
-		int rc = devs[j].type == MG_MFT_NET ? open_tap(&devs[j])
-		                                    : open_file(&devs[j]);
+		int rc;
+
+		/* --net:NAME=none: declared, deliberately not attached (an
+		 * appliance on the socket stack needs no tap). */
+		if (devs[j].type == MG_MFT_NET &&
+		    strcmp(devs[j].path, "none") == 0)
+			continue;
+		rc = devs[j].type == MG_MFT_NET ? open_tap(&devs[j])
+		                                : open_file(&devs[j]);
 		if (rc < 0)
 			return -1;
 	}
@@ -225,11 +236,65 @@ mg_plat_clock_wall(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
+void
+mg_plat_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* Only without a kernel CSPRNG (pre-3.17): no way on.
+			 */
+			(void)fprintf(stderr, "morgana: getrandom: %s\n",
+			    strerror(errno));
+			mg_plat_abort();
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+int
+unix_poll_add(int fd, mg_handle_t *h)
+{
+	size_t i;
+
+	for (i = 0; i < UNIX_MAX_POLL; i++) {
+		if (!poll_used[i]) {
+			poll_used[i] = true;
+			poll_fds[i] = fd;
+			*h = UNIX_MAX_DEVS + i;
+			return 0;
+		}
+	}
+	return -MG_ENOSPC;
+}
+
+int
+unix_poll_fd(mg_handle_t h)
+{
+	if (h < UNIX_MAX_DEVS || h >= UNIX_MAX_DEVS + UNIX_MAX_POLL ||
+	    !poll_used[h - UNIX_MAX_DEVS])
+		return -1;
+	return poll_fds[h - UNIX_MAX_DEVS];
+}
+
+void
+unix_poll_del(mg_handle_t h)
+{
+	if (unix_poll_fd(h) >= 0)
+		poll_used[h - UNIX_MAX_DEVS] = false;
+}
+
 mg_handle_set_t
 mg_plat_yield(mg_time_t deadline)
 {
-	struct pollfd pfds[UNIX_MAX_DEVS];
-	mg_handle_t hs[UNIX_MAX_DEVS];
+	struct pollfd pfds[UNIX_MAX_DEVS + UNIX_MAX_POLL];
+	mg_handle_t hs[UNIX_MAX_DEVS + UNIX_MAX_POLL];
 	struct timespec ts, *tsp = NULL;
 	mg_handle_set_t ready = 0;
 	nfds_t n = 0;
@@ -243,6 +308,14 @@ mg_plat_yield(mg_time_t deadline)
 		pfds[n].events = POLLIN;
 		pfds[n].revents = 0;
 		hs[n++] = i;
+	}
+	for (i = 0; i < UNIX_MAX_POLL; i++) {
+		if (!poll_used[i])
+			continue;
+		pfds[n].fd = poll_fds[i];
+		pfds[n].events = POLLIN;
+		pfds[n].revents = 0;
+		hs[n++] = UNIX_MAX_DEVS + i;
 	}
 	if (deadline != MG_TIME_NEVER) {
 		mg_time_t now = mg_plat_clock_monotonic();
@@ -274,6 +347,8 @@ dev_acquire(const char *name, enum mg_mft_type type, mg_handle_t *h, int *rc)
 			continue;
 		if (sealed) {
 			*rc = -MG_EPERM;
+		} else if (devs[i].fd < 0) {
+			*rc = -MG_ENODEV; /* given as "none" */
 		} else if (devs[i].acquired) {
 			*rc = -MG_EBUSY;
 		} else {

@@ -4,7 +4,9 @@
 #define FAKE_PLAT_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mg/plat.h"
 
@@ -26,6 +28,28 @@ extern size_t fake_console_len;
 extern jmp_buf *fake_abort_jmp;
 extern int fake_exit_status;
 extern unsigned fake_yields;
+
+/*
+ * A fake net device named "service": MAC fake_net_mac, MTU fake_net_mtu
+ * (set them before acquiring). fake_net_rx queues a received frame (false
+ * when the queue is full); a yield returns the device ready while frames
+ * wait, without moving the clock. Written frames are kept for
+ * fake_net_tx_pop (oldest first), or handed to fake_net_tx_hook when it is
+ * set (it may call fake_net_rx to answer). fake_net_tx_full makes that
+ * many writes fail with -MG_EAGAIN. fake_plat_reset does not touch the
+ * device; fake_net_reset empties it and releases the handle.
+ */
+#define FAKE_NET_HANDLE    1
+#define FAKE_NET_FRAME_MAX 9216
+extern uint8_t fake_net_mac[6];
+extern uint16_t fake_net_mtu;
+extern void (*fake_net_tx_hook)(const uint8_t *frame, size_t len);
+extern unsigned fake_net_tx_full;
+void fake_net_reset(void);
+bool fake_net_rx(const void *frame, size_t len);
+size_t fake_net_rx_pending(void);
+size_t fake_net_tx_count(void);
+bool fake_net_tx_pop(uint8_t *buf, size_t size, size_t *len);
 
 /* Make handle set `ready` come back from the yield that reaches time at. */
 void fake_plat_inject(mg_time_t at, mg_handle_set_t ready);
