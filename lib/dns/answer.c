@@ -535,8 +535,9 @@ count_rcode(struct mg_dns_stats *st, int rcode)
  * P_DONE *len holds an error response (or a negative code).
  */
 static enum parse_rc
-parse_query(mg_view m, struct query *q, enum mg_dns_transport t, uint8_t *out,
-    size_t cap, struct mg_dns_stats *st, long *len)
+parse_query(const struct mg_dns_zone *z, mg_view m, struct query *q,
+    enum mg_dns_transport t, uint8_t *out, size_t cap, struct mg_dns_stats *st,
+    long *len)
 {
 	struct mg_rd r = mg_rd_init(m);
 	uint16_t opcode, i;
@@ -642,10 +643,24 @@ parse_query(mg_view m, struct query *q, enum mg_dns_transport t, uint8_t *out,
 	}
 	if (q->qtype == MG_DNS_T_AXFR || q->qtype == MG_DNS_T_IXFR) {
 		/* Zone transfers go through mg_dns_axfr; here: AXFR over UDP
-		 * NOTIMP, over TCP REFUSED; IXFR (needs an SOA) FORMERR. */
-		int rc = q->qtype == MG_DNS_T_IXFR ? MG_DNS_RCODE_FORMERR
-		    : t == MG_DNS_UDP              ? MG_DNS_RCODE_NOTIMP
-		                                   : MG_DNS_RCODE_REFUSED;
+		 * NOTIMP, over TCP REFUSED; IXFR (never allowed) REFUSED at
+		 * a zone apex and NOTAUTH elsewhere, as NSD does. */
+		int rc = t == MG_DNS_UDP ? MG_DNS_RCODE_NOTIMP
+		                         : MG_DNS_RCODE_REFUSED;
+
+		if (q->qtype == MG_DNS_T_IXFR) {
+			uint8_t low[MG_DNS_NAME_MAX];
+			size_t zi;
+
+			mg_memcpy(low, q->qname, q->qlen);
+			mg_dns_name_lower(low, q->qlen);
+			rc = MG_DNS_RCODE_NOTAUTH;
+			for (zi = 0; zi < z->nzones; zi++)
+				if (z->zones[zi].len == q->qlen &&
+				    mg_memcmp(z->zones[zi].apex_name, low,
+				        q->qlen) == 0)
+					rc = MG_DNS_RCODE_REFUSED;
+		}
 
 		count_rcode(st, rc);
 		*len = reply_short(q, out, cap,
@@ -746,7 +761,7 @@ answer(const struct mg_dns_zone *z, mg_view m, enum mg_dns_transport t,
 
 	if (cap < MG_DNS_EDNS_UDP_MIN)
 		return -MG_ENOSPC;
-	switch (parse_query(m, &q, t, out, cap, st, &len)) {
+	switch (parse_query(z, m, &q, t, out, cap, st, &len)) {
 	case P_DROP:
 		return 0;
 	case P_DONE:
