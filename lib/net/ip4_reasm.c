@@ -29,7 +29,7 @@
 #include "net_int.h"
 
 #define REASM_SLOTS     16
-#define REASM_MEM_MAX   (512u * 1024u)
+#define REASM_MEM_MAX   ((size_t)512 * 1024)
 #define REASM_TIMEOUT   MG_SEC(30)
 #define REASM_FRAGS_MAX 128 /* fragments per datagram */
 #define REASM_BLOCKS    (65536 / 8)

@@ -191,11 +191,11 @@ int mg_icmp_unreach(struct mg_pkt *p, uint8_t code, mg_view dgram);
  * their own pointer in it and talk to net.c only through the functions
  * below. Public calls dispatch on n->kind in api.c.
  */
-#define MG_NET_ARP_SLOTS   64  /* ARP cache entries (LRU replacement) */
-#define MG_NET_ARP_QMAX    8   /* packets waiting per unresolved entry */
-#define MG_NET_RX_BUDGET   256 /* frames per device wakeup before yielding */
+#define MG_NET_ARP_SLOTS 64  /* ARP cache entries (LRU replacement) */
+#define MG_NET_ARP_QMAX  8   /* packets waiting per unresolved entry */
+#define MG_NET_RX_BUDGET 256 /* frames per device wakeup before yielding */
 /* Room every stack packet keeps in front: Ethernet + IPv4 + TCP/UDP. */
-#define MG_NET_HEADROOM    (14 + 60 + 60)
+#define MG_NET_HEADROOM (14 + 60 + 60)
 
 struct mg_udp {
 	struct mg_net *net;
@@ -224,9 +224,9 @@ struct mg_arp_entry {
 	struct mg_pkt *qtail;
 };
 
-struct mg_net_reasm; /* ip4_reasm.c */
-struct mg_tcp_state; /* tcp*.c */
-struct mg_dhcp;      /* dhcp.c */
+struct mg_net_reasm;  /* ip4_reasm.c */
+struct mg_tcp_state;  /* tcp*.c */
+struct mg_dhcp;       /* dhcp.c */
 struct mg_sock_state; /* sock.c */
 
 struct mg_net {
@@ -349,18 +349,17 @@ int mg_tcpd_listen(struct mg_net *n, uint16_t port, unsigned backlog,
     const struct mg_tcp_cbs *cbs, void *ctx, struct mg_tcp **out);
 int mg_tcpd_connect(struct mg_net *n, const struct mg_ep4 *to,
     const struct mg_tcp_cbs *cbs, void *ctx, struct mg_tcp **out);
-long mg_tcpd_write(struct mg_tcp *c, mg_view data, unsigned flags);
-size_t mg_tcpd_sendable(const struct mg_tcp *c);
-void mg_tcpd_recv_resume(struct mg_tcp *c);
-int mg_tcpd_shutdown(struct mg_tcp *c);
-void mg_tcpd_close(struct mg_tcp *c);
-void mg_tcpd_abort(struct mg_tcp *c);
-void mg_tcpd_nodelay(struct mg_tcp *c, bool on);
-void mg_tcpd_keepalive(struct mg_tcp *c, bool on);
-void mg_tcpd_endpoints(const struct mg_tcp *c, struct mg_ep4 *local,
+long mg_tcpd_write(struct mg_tcp *t, mg_view data, unsigned flags);
+size_t mg_tcpd_sendable(const struct mg_tcp *t);
+void mg_tcpd_recv_resume(struct mg_tcp *t);
+int mg_tcpd_shutdown(struct mg_tcp *t);
+void mg_tcpd_close(struct mg_tcp *t);
+void mg_tcpd_abort(struct mg_tcp *t);
+void mg_tcpd_nodelay(struct mg_tcp *t, bool on);
+void mg_tcpd_keepalive(struct mg_tcp *t, bool on);
+void mg_tcpd_endpoints(const struct mg_tcp *t, struct mg_ep4 *local,
     struct mg_ep4 *remote);
-void mg_tcpd_conn_stats(const struct mg_tcp *c,
-    struct mg_tcp_conn_stats *out);
+void mg_tcpd_conn_stats(const struct mg_tcp *t, struct mg_tcp_conn_stats *out);
 
 /* dhcp.c: the client (RFC 2131). Input is UDP to port 68. */
 int mg_dhcp_start(struct mg_net *n);
@@ -380,17 +379,17 @@ int mg_sock_tcp_listen(struct mg_net *n, uint16_t port, unsigned backlog,
     const struct mg_tcp_cbs *cbs, void *ctx, struct mg_tcp **out);
 int mg_sock_tcp_connect(struct mg_net *n, const struct mg_ep4 *to,
     const struct mg_tcp_cbs *cbs, void *ctx, struct mg_tcp **out);
-long mg_sock_tcp_write(struct mg_tcp *c, mg_view data, unsigned flags);
-size_t mg_sock_tcp_sendable(const struct mg_tcp *c);
-void mg_sock_tcp_recv_resume(struct mg_tcp *c);
-int mg_sock_tcp_shutdown(struct mg_tcp *c);
-void mg_sock_tcp_close(struct mg_tcp *c);
-void mg_sock_tcp_abort(struct mg_tcp *c);
-void mg_sock_tcp_nodelay(struct mg_tcp *c, bool on);
-void mg_sock_tcp_keepalive(struct mg_tcp *c, bool on);
-void mg_sock_tcp_endpoints(const struct mg_tcp *c, struct mg_ep4 *local,
+long mg_sock_tcp_write(struct mg_tcp *t, mg_view data, unsigned flags);
+size_t mg_sock_tcp_sendable(const struct mg_tcp *t);
+void mg_sock_tcp_recv_resume(struct mg_tcp *t);
+int mg_sock_tcp_shutdown(struct mg_tcp *t);
+void mg_sock_tcp_close(struct mg_tcp *t);
+void mg_sock_tcp_abort(struct mg_tcp *t);
+void mg_sock_tcp_nodelay(struct mg_tcp *t, bool on);
+void mg_sock_tcp_keepalive(struct mg_tcp *t, bool on);
+void mg_sock_tcp_endpoints(const struct mg_tcp *t, struct mg_ep4 *local,
     struct mg_ep4 *remote);
-void mg_sock_tcp_conn_stats(const struct mg_tcp *c,
+void mg_sock_tcp_conn_stats(const struct mg_tcp *t,
     struct mg_tcp_conn_stats *out);
 
 #endif /* MG_NET_INT_H */

@@ -124,8 +124,21 @@ struct mg_sock_state {
 	uint8_t scratch[SK_SCRATCH];
 };
 
+/* The object that embeds member at p (p may point to const: the stack
+ * owns these objects and the API hands out const views of them). */
+static inline void *
+sk_unconst(const void *p)
+{
+	union {
+		const void *c;
+		void *v;
+	} u = {p};
+
+	return u.v;
+}
+
 #define SK_CONTAINER(p, type, member)                                          \
-	((type *)((uintptr_t)(p)-offsetof(type, member)))
+	((type *)(void *)((char *)sk_unconst(p) - offsetof(type, member)))
 
 static struct sk_udp *
 sk_udp(struct mg_udp *u)
@@ -285,8 +298,8 @@ static void
 sk_udp_read(struct sk_udp *su)
 {
 	struct mg_sock_state *ss = su->b.ss;
-	struct mg_plat_sock_msg m[SK_UDP_BATCH];
-	struct mg_pkt *p[SK_UDP_BATCH];
+	struct mg_plat_sock_msg m[SK_UDP_BATCH] = {0};
+	struct mg_pkt *p[SK_UDP_BATCH] = {0};
 	size_t done = 0, k, j;
 	long r;
 
@@ -317,6 +330,8 @@ sk_udp_read(struct sk_udp *su)
 				mg_pkt_free(p[j]);
 			return;
 		}
+		if ((size_t)r > k)
+			r = (long)k; /* the platform fills at most k */
 		for (j = 0; j < (size_t)r; j++) {
 			struct mg_ep4 from = {m[j].addr, m[j].port};
 			uint32_t dst = m[j].dst != 0 ? m[j].dst : ss->bind;

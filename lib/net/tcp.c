@@ -79,7 +79,9 @@ mg_tcpd_init(struct mg_net *n)
 	if (ts == NULL)
 		return -MG_ENOMEM;
 	ts->nbuckets = MG_TCP_BUCKETS;
-	ts->buckets = mg_calloc(ts->nbuckets, sizeof(ts->buckets[0]));
+	/* An array of chain heads (pointers). */
+	ts->buckets = mg_calloc(ts->nbuckets,
+	    sizeof(ts->buckets[0])); /* NOLINT(bugprone-sizeof-expression) */
 	if (ts->buckets == NULL) {
 		mg_free(ts);
 		return -MG_ENOMEM;

@@ -85,8 +85,7 @@ struct mg_tcp_seg {
  * and -MG_EBADMSG. Unknown options are skipped; a known option with the
  * wrong length, or any option running past the header, is rx_badopt.
  */
-int mg_tcp_seg_parse(mg_view v, struct mg_tcp_seg *out,
-    struct mg_tcp_stats *st);
+int mg_tcp_seg_parse(mg_view v, struct mg_tcp_seg *s, struct mg_tcp_stats *st);
 
 /* What mg_tcp_hdr_push writes. */
 struct mg_tcp_tx {
@@ -283,7 +282,7 @@ uint32_t mg_tcp_eff_mss(const struct mg_tcp_conn *c);
 void mg_tcp_timer_fn(void *ctx, struct mg_timer *t);
 void mg_tcp_timer_update(struct mg_tcp_conn *c);
 void mg_tcp_rto_arm(struct mg_tcp_conn *c);
-void mg_tcp_rtt_sample(struct mg_tcp_conn *c, uint32_t us);
+void mg_tcp_rtt_sample(struct mg_tcp_conn *c, uint32_t r);
 void mg_tcp_keep_reset(struct mg_tcp_conn *c);
 
 #endif /* MG_TCP_INT_H */

@@ -48,12 +48,12 @@ wnd_field(struct mg_tcp_conn *c, bool syn)
 		c->rcv_adv = c->rcv_nxt + w;
 		return (uint16_t)w;
 	}
-	if (w < adv) {
-		w = adv; /* never shrink the window (RFC 9293 3.8.6.2.2) */
-	} else if (w - adv < c->rcv_mss && w - adv < c->rq_max / 2 &&
-	    adv >= c->rcv_mss) {
-		w = adv; /* receiver SWS avoidance */
-	}
+	/* Never shrink the window (RFC 9293 3.8.6.2.2), and avoid the
+	 * receiver's silly window syndrome (3.8.6.2.2 too). */
+	if (w < adv ||
+	    (w - adv < c->rcv_mss && w - adv < c->rq_max / 2 &&
+	        adv >= c->rcv_mss))
+		w = adv;
 	f = w >> c->rcv_ws;
 	if (f > 65535)
 		f = 65535;

@@ -112,7 +112,7 @@ mg_plat_sock_poll(mg_handle_t h, struct mg_plat_sock_ev *ev, int max)
 static long
 sock_bound(int type, uint32_t addr, uint16_t port)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = {0};
 	int one = 1, fd;
 	long rc;
 
@@ -149,7 +149,7 @@ long
 mg_plat_sock_sendto(long s, const void *buf, size_t len, uint32_t addr,
     uint16_t port)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = {0};
 	ssize_t n;
 
 	sin_make(&sin, addr, port);
@@ -189,7 +189,7 @@ mg_plat_sock_recvmmsg(long s, struct mg_plat_sock_msg *m, size_t n)
 		hdr[i].msg_hdr.msg_iovlen = 1;
 		hdr[i].msg_hdr.msg_name = &sin[i];
 		hdr[i].msg_hdr.msg_namelen = sizeof(sin[i]);
-		hdr[i].msg_hdr.msg_control = cbuf[i].buf;
+		hdr[i].msg_hdr.msg_control = &cbuf[i];
 		hdr[i].msg_hdr.msg_controllen = sizeof(cbuf[i].buf);
 	}
 	do
@@ -269,7 +269,7 @@ mg_plat_sock_listen(uint32_t addr, uint16_t port, unsigned backlog)
 long
 mg_plat_sock_accept(long s, uint32_t *addr, uint16_t *port)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = {0};
 	socklen_t len;
 	int fd;
 
@@ -292,7 +292,7 @@ mg_plat_sock_accept(long s, uint32_t *addr, uint16_t *port)
 long
 mg_plat_sock_connect(uint32_t src, uint32_t addr, uint16_t port)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = {0};
 	long fd = sock_bound(SOCK_STREAM, src, 0);
 
 	if (fd < 0)
@@ -389,7 +389,7 @@ mg_plat_sock_error(long s)
 int
 mg_plat_sock_name(long s, uint32_t *addr, uint16_t *port)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = {0};
 	socklen_t len = sizeof(sin);
 
 	if (getsockname((int)s, (struct sockaddr *)&sin, &len) < 0)
