@@ -244,8 +244,12 @@ rcv_data(struct mg_tcp_conn *c, struct mg_pkt *p, uint32_t seq, bool fin)
 
 	if (seq == c->rcv_nxt) {
 		if (len > 0) {
-			if ((ts->rx_held >= ts->rx_held_max &&
-			        c->ooo == NULL) ||
+			/* The shared budget may be full of other
+			 * connections' data: a connection with little
+			 * queued (or with holes to fill) still takes the
+			 * next in-order segment, so it always progresses. */
+			if ((ts->rx_held >= ts->rx_held_max && c->ooo == NULL &&
+			        c->rq_pkts >= 2) ||
 			    c->rq_pkts + c->ooo_pkts >= c->rq_pkts_max + 2) {
 				st->rx_nobuf++;
 				c->ack_now = true;
