@@ -32,8 +32,6 @@
 #define CG_LINE   ((size_t)72)
 #define CG_CHARS  ((size_t)95)
 #define CG_PERIOD (CG_CHARS * (CG_LINE + 2))
-/* Writes go out in runs of at most this many per callback. */
-#define CG_WRITES 64
 
 enum nc_svc {
 	NC_ECHO,
@@ -196,9 +194,10 @@ chargen_fill(struct nc_chargen *cg, struct mg_tcp *c)
 {
 	struct netcheck *nc = cg->nc;
 	long n;
-	int i;
 
-	for (i = 0; i < CG_WRITES; i++) {
+	/* Until a write is short: only then does writable follow (the host
+	 * kernel's buffer on the socket stack can take a lot). */
+	for (;;) {
 		n = mg_tcp_write(c,
 		    mg_view_make(cg_pattern + cg->off, CG_PERIOD),
 		    MG_TCP_WRITE_STATIC);
@@ -208,10 +207,10 @@ chargen_fill(struct nc_chargen *cg, struct mg_tcp *c)
 			mg_tcp_abort(c);
 			return;
 		}
-		if (n == 0)
-			return; /* writable follows */
 		nc->svc[NC_CHARGEN].bytes += (uint64_t)n;
 		cg->off = (cg->off + (size_t)n) % CG_PERIOD;
+		if ((size_t)n < CG_PERIOD)
+			return; /* writable follows */
 	}
 }
 
