@@ -58,6 +58,13 @@ $(MKZONE): tools/mkzone.c $(MKZONE_SRCS) $(wildcard lib/dns/*.h \
 	$(Q)$(HOSTCC) $(COMMON_CFLAGS) -O2 -Iinclude -Ilib/dns -o $@ \
 		tools/mkzone.c $(MKZONE_SRCS)
 
+# The static-site compiler (lib/http/wire/site.h is the format), with zlib.
+MKSITE := $(B)/host/bin/mksite
+$(MKSITE): tools/mksite.c lib/http/wire/site.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(COMMON_CFLAGS) -O2 -Iinclude -o $@ tools/mksite.c -lz
+
 # Tests and fuzz targets see their library's private headers and the
 # fake platform (lib/core/test/fake_plat.h) they all link with.
 HOSTED_INC = -I$(patsubst %/test/,%,$(patsubst %/fuzz/,%,$(dir $<))) \
@@ -92,7 +99,8 @@ $(MORGANA): tools/morgana.sh
 
 ALL_IMAGES := $(foreach a,$(EXAMPLE_APPS),$(IMAGE.$(a).unix) \
 	$(IMAGE.$(a).hvt))
-all: $(MORGANA) $(MKGLUE) $(MKZONE) $(foreach l,$(LIBS),$(B)/unix/lib/libmg_$(l).a) \
+all: $(MORGANA) $(MKGLUE) $(MKZONE) $(MKSITE) \
+	$(foreach l,$(LIBS),$(B)/unix/lib/libmg_$(l).a) \
 	$(ALL_IMAGES)
 
 # make app APP=DIR TARGET=unix [SAN=1]: build one image, print its path last.

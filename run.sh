@@ -16,7 +16,7 @@
 set -eu
 cd "$(dirname "$0")"
 tools/ensure-deps make gcc libc6-dev binutils libseccomp-dev iproute2 \
-    dnsutils
+    zlib1g-dev dnsutils
 make -j"$(nproc)" >/dev/null
 target=${TARGET:-unix}
 if [ -z "${TARGET:-}" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then

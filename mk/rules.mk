@@ -82,6 +82,7 @@ APP_KEYS :=
 APP_DATA :=
 APP_PKT_BUFS :=
 APP_ZONES :=
+APP_SITE :=
 include $(1)/app.mk
 APP.$(1).NAME := $$(APP_NAME)
 # Out-of-tree appliances build under a directory named after their path,
@@ -120,6 +121,29 @@ $$(APP.$(1).ZONEBLOB): $$(APP.$(1).ZONEFILES) $$(APP.$(1).ZONEBLOB).list \
 	@mkdir -p $$(@D)
 	@echo "  MKZONE  $$@"
 	$$(Q)$$(MKZONE) -o $$@ $$(APP.$(1).ZONEFILES)
+endif
+# APP_SITE (a folder in the app folder), or SITE=DIR on the command line,
+# compiled by mksite into the data blob "site".
+APP.$(1).SITEDIR := $$(if $$(APP_SITE),$$(if $$(SITE),$$(SITE),$(1)/$$(APP_SITE)))
+APP.$(1).SITEBLOB := $$(if $$(APP.$(1).SITEDIR),$(B)/site/$$(APP.$(1).SUB)/site.bin)
+APP.$(1).GLUEARGS += $$(if $$(APP.$(1).SITEBLOB),-b site=$$(abspath \
+	$$(APP.$(1).SITEBLOB)))
+APP.$(1).DATAFILES += $$(APP.$(1).SITEBLOB)
+ifneq ($$(APP.$(1).SITEBLOB),)
+# The folder's name and a listing of what is under it (name, size, time)
+# are the prerequisite: another SITE=, or a file added, removed or
+# changed, rebuilds.
+$$(shell mkdir -p $$(dir $$(APP.$(1).SITEBLOB)) && \
+	{ echo '$$(APP.$(1).SITEDIR)'; find -L '$$(APP.$(1).SITEDIR)' \
+	-printf '%P %s %T@\n' 2>/dev/null | LC_ALL=C sort; } \
+	> $$(APP.$(1).SITEBLOB).list.new && { cmp -s \
+	$$(APP.$(1).SITEBLOB).list.new $$(APP.$(1).SITEBLOB).list && \
+	rm -f $$(APP.$(1).SITEBLOB).list.new || mv -f \
+	$$(APP.$(1).SITEBLOB).list.new $$(APP.$(1).SITEBLOB).list; })
+$$(APP.$(1).SITEBLOB): $$(APP.$(1).SITEBLOB).list $$(MKSITE)
+	@mkdir -p $$(@D)
+	@echo "  MKSITE  $$@"
+	$$(Q)$$(MKSITE) -o $$@ '$$(APP.$(1).SITEDIR)'
 endif
 endef
 comma := ,

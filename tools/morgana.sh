@@ -10,7 +10,7 @@ TENDER="$ROOT/build/bin/morgana-hvt"
 
 usage() {
 	cat <<USAGE
-usage: morgana build [-t TARGET] [--san] [--zones=FILE,...] APPDIR
+usage: morgana build [-t TARGET] [--san] [--zones=FILE,...] [--site=DIR] APPDIR
        morgana run IMAGE [--mem=MiB] [--net:NAME=TAP] [--block:NAME=FILE] [-- APPARGS]
        morgana size IMAGE
 targets: $TARGETS
@@ -35,6 +35,7 @@ cmd_build() {
 	san=
 	appdir=
 	zones=${ZONES:-}
+	site=${SITE:-}
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		-t) [ $# -ge 2 ] || die "-t needs a target ($TARGETS)"
@@ -44,6 +45,8 @@ cmd_build() {
 		--san) san=1; shift ;;
 		--zones=*) zones=${1#--zones=}; shift ;;
 		ZONES=*) zones=${1#ZONES=}; shift ;;
+		--site=*) site=${1#--site=}; shift ;;
+		SITE=*) site=${1#SITE=}; shift ;;
 		-*) die "build: unknown option '$1'" ;;
 		*) [ -z "$appdir" ] || die "build: one APPDIR only"
 		   appdir=$1; shift ;;
@@ -72,8 +75,15 @@ cmd_build() {
 			abszones=${abszones:+$abszones,}$z
 		done
 	fi
+	# The site folder (a web appliance's APP_SITE instead), absolute too.
+	abssite=
+	if [ -n "$site" ]; then
+		[ -d "$site" ] || die "no site folder at '$site'"
+		abssite=$(cd "$site" && pwd) || die "cannot enter '$site'"
+	fi
 	exec make -C "$ROOT" --no-print-directory app APP="$appdir" \
-	    TARGET="$target" ${san:+SAN=1} ${abszones:+ZONES="$abszones"}
+	    TARGET="$target" ${san:+SAN=1} ${abszones:+ZONES="$abszones"} \
+	    ${abssite:+SITE="$abssite"}
 }
 
 cmd_run() {
