@@ -79,11 +79,14 @@ struct webc {
 	struct mg_tcp *c;
 	struct webc *prev, *next; /* every connection, oldest first */
 	struct mg_timer tmr;
-	uint8_t state;     /* enum webc_state */
-	bool closing;      /* a closing response was made: no more input */
-	bool fin;          /* the peer closed its side */
-	mg_time_t last;    /* last input or output progress */
-	mg_time_t head_at; /* when the head being gathered began */
+	struct mg_task settle; /* closing, after recv has returned */
+	uint8_t state;         /* enum webc_state */
+	bool closing;          /* a closing response was made: no more input */
+	bool linger;           /* ... and input may still come: linger */
+	bool shut;             /* our FIN is queued */
+	bool fin;              /* the peer closed its side */
+	mg_time_t last;        /* last input or output progress */
+	mg_time_t head_at;     /* when the head being gathered began */
 	/* A head split over chunks. */
 	uint8_t *hbuf;
 	size_t hlen, hscan;
@@ -255,7 +258,7 @@ webc_linger(struct webc *k)
 	k->state = WEBC_LINGER;
 	mg_free(k->hbuf);
 	k->hbuf = NULL;
-	if (mg_tcp_shutdown(k->c) < 0 || k->fin) {
+	if ((!k->shut && mg_tcp_shutdown(k->c) < 0) || k->fin) {
 		k->w->ws.closed++;
 		mg_tcp_close(k->c);
 		webc_free(k);
@@ -290,8 +293,15 @@ emit(struct webc *k, const struct mg_http_resp *r)
 	web_outlen += r->head_len;
 	if (r->status >= 400)
 		k->w->ws.bad += r->close;
-	if (r->close)
+	if (r->close) {
 		k->closing = true;
+		/* After an error the client may still be sending (a body, a
+		 * head cut short): shut our side only, so that what it sends
+		 * meanwhile meets no RST that could destroy the answer. A
+		 * client that asked for the close sends nothing more. */
+		if (r->status >= 400)
+			k->linger = true;
+	}
 	if (r->body.len == 0)
 		return true;
 	if (r->body.len <= WEB_COPY_MAX &&
@@ -431,8 +441,12 @@ input(struct webc *k, mg_view d, bool *alive)
 		}
 		off += take;
 	}
-	if (k->closing)
-		off = d.len; /* what follows a closing response is dropped */
+	if (k->closing) {
+		/* What follows a closing response is dropped. */
+		if (off < d.len)
+			k->linger = true;
+		off = d.len;
+	}
 	return off;
 gone:
 	*alive = false;
@@ -446,8 +460,14 @@ webc_settle(struct webc *k)
 {
 	if (webc_pending(k))
 		return;
-	if (k->closing) {
+	if (k->closing && (k->linger || k->fin)) {
 		webc_linger(k);
+		return;
+	}
+	if (k->closing) {
+		k->w->ws.closed++;
+		mg_tcp_close(k->c);
+		webc_free(k);
 		return;
 	}
 	if (k->fin) {
@@ -455,6 +475,12 @@ webc_settle(struct webc *k)
 		mg_tcp_close(k->c);
 		webc_free(k);
 	}
+}
+
+static void
+webc_settle_task(void *ctx)
+{
+	webc_settle(ctx);
 }
 
 static size_t
@@ -480,14 +506,27 @@ webc_recv(void *ctx, struct mg_tcp *c, mg_view data)
 		webc_settle(k);
 		return 0;
 	}
-	if (webc_pending(k))
-		return 0;
+	if (webc_pending(k)) {
+		if (!k->closing)
+			return 0; /* stays queued: backpressure */
+		k->linger = true; /* dropped, as after any closing answer */
+		return data.len;
+	}
 	n = input(k, data, &alive);
 	if (!alive)
 		return n;
-	if (!out_flush(k, false))
+	/* The last answer goes out with our FIN in its segment (a client
+	 * that closes first would hold the TIME_WAIT, and run out of ports
+	 * under load): held by MORE, released by the shutdown. */
+	if (!out_flush(k, k->closing))
 		return n;
-	webc_settle(k);
+	if (k->closing && !webc_pending(k)) {
+		k->shut = mg_tcp_shutdown(k->c) == 0;
+		/* The close is not from here: the stack counts the bytes of
+		 * this call as unread until it returns, and a close with
+		 * unread bytes is a reset. */
+		mg_loop_defer(k->w->loop, &k->settle);
+	}
 	return n;
 }
 
@@ -604,6 +643,7 @@ webc_free(struct webc *k)
 	struct web *w = k->w;
 
 	mg_timer_stop(&k->tmr);
+	mg_loop_cancel(w->loop, &k->settle);
 	mg_free(k->hbuf);
 	mg_free(k->pend);
 	if (k->prev != NULL)
@@ -687,6 +727,7 @@ web_accept(void *ctx, struct mg_tcp *l, struct mg_tcp *c)
 		w->first = k;
 	w->last = k;
 	mg_timer_init(&k->tmr, webc_timer, k);
+	mg_task_init(&k->settle, webc_settle_task, k);
 	mg_tcp_set_cbs(c, &webc_cbs, k);
 	/* Each response is whole when written: send it at once. */
 	mg_tcp_nodelay(c, true);

@@ -62,6 +62,31 @@ put_u64(struct out *o, uint64_t v)
 	put(o, t + i, sizeof(t) - i);
 }
 
+/* Bytes of a URI path (pchar and '/': RFC 3986 3.3) as they are, others
+ * percent-encoded; in a query ('?' too) an existing escape stays. */
+static void
+put_encoded(struct out *o, mg_view v, bool query)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+	uint8_t c, e[3];
+
+	for (i = 0; i < v.len; i++) {
+		c = v.p[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') ||
+		    mg_memchr("-._~!$&'()*+,;=:@/", c, 18) != NULL ||
+		    (query && (c == '?' || c == '%'))) {
+			put(o, &c, 1);
+			continue;
+		}
+		e[0] = '%';
+		e[1] = (uint8_t)hex[c >> 4];
+		e[2] = (uint8_t)hex[c & 15];
+		put(o, e, 3);
+	}
+}
+
 const char *
 mg_http_reason(unsigned status)
 {
@@ -506,7 +531,9 @@ parse_range(mg_view v, uint64_t len, uint64_t *first, uint64_t *last)
 			i++;
 		if (i != v.len)
 			return RANGE_NONE;
-		if (b == 0 || len == 0)
+		if (len == 0)
+			return RANGE_NONE; /* nothing to take a part of: 200 */
+		if (b == 0)
 			return RANGE_UNSAT;
 		*first = b >= len ? 0 : len - b;
 		*last = len - 1;
@@ -614,11 +641,15 @@ static bool
 expect_ok(const struct mg_http_req *req)
 {
 	const struct mg_http_lines *l = &req->h[MG_HTTP_H_EXPECT];
-	size_t k;
+	size_t k, off;
+	mg_view el;
 
-	for (k = 0; k < l->n; k++)
-		if (!token_is(l->v[k], "100-continue"))
-			return false;
+	for (k = 0; k < l->n; k++) {
+		off = 0;
+		while (list_next(l->v[k], &off, &el))
+			if (!token_is(el, "100-continue"))
+				return false;
+	}
 	return true;
 }
 
@@ -639,15 +670,18 @@ serve_file(struct mg_http_srv *s, const struct mg_http_req *req,
 		body = f->gzip;
 		etag = f->etag_gz;
 	}
+	/* Vary on every answer that depended on Accept-Encoding. */
+	mg_view vary_f =
+	    vary ? mg_view_str("Vary: Accept-Encoding\r\n") : mg_view_empty();
+
 	/* Preconditions (RFC 9110 13.2.2). */
 	if (req->h[MG_HTTP_H_IF_MATCH].n > 0) {
 		if (!etag_list_match(&req->h[MG_HTTP_H_IF_MATCH], etag, false))
-			return text_response(s, req, 412, close, now, o,
-			    mg_view_empty(), r);
+			return text_response(s, req, 412, close, now, o, vary_f,
+			    r);
 	} else if (date_field(&req->h[MG_HTTP_H_IF_UNMODIFIED_SINCE], &t) &&
 	    f->mtime / MG_SEC(1) > t / MG_SEC(1)) {
-		return text_response(s, req, 412, close, now, o,
-		    mg_view_empty(), r);
+		return text_response(s, req, 412, close, now, o, vary_f, r);
 	}
 	if (req->h[MG_HTTP_H_IF_NONE_MATCH].n > 0) {
 		if (etag_list_match(&req->h[MG_HTTP_H_IF_NONE_MATCH], etag,
@@ -671,7 +705,7 @@ serve_file(struct mg_http_srv *s, const struct mg_http_req *req,
 		    &last);
 	if (rr == RANGE_UNSAT) {
 		struct out x;
-		uint8_t cr[64];
+		uint8_t cr[96];
 
 		x.p = cr;
 		x.len = 0;
@@ -680,6 +714,7 @@ serve_file(struct mg_http_srv *s, const struct mg_http_req *req,
 		PUTS(&x, "Content-Range: bytes */");
 		put_u64(&x, body.len);
 		PUTS(&x, "\r\n");
+		put_view(&x, vary_f);
 		return text_response(s, req, 416, close, now, o,
 		    mg_view_make(cr, x.len), r);
 	}
@@ -765,17 +800,22 @@ mg_http_respond(struct mg_http_srv *s, const struct mg_http_req *req,
 	if (lookup(s->site, path, (size_t)plen, sizeof(path), &f, &dir))
 		return serve_file(s, req, &f, now, &o, out);
 	if (dir) {
-		/* The target as received, a slash, the query: the relative
-		 * reference RFC 9110 10.2.2 allows. */
+		/* The decoded path (so that no "//host" survives from the
+		 * target: an open redirect), encoded again, a slash, the
+		 * query: the relative reference RFC 9110 10.2.2 allows. */
 		static uint8_t loc[MG_HTTP_TARGET_MAX + 64];
 		struct out x = {loc, 0, sizeof(loc), false};
+		size_t i = 0;
 
+		while (i + 1 < (size_t)plen && path[i + 1] == '/')
+			i++;
 		PUTS(&x, "Location: ");
-		put_view(&x, req->path);
+		put_encoded(&x, mg_view_make(path + i, (size_t)plen - i),
+		    false);
 		PUTS(&x, "/");
 		if (req->query.len > 0) {
 			PUTS(&x, "?");
-			put_view(&x, req->query);
+			put_encoded(&x, req->query, true);
 		}
 		PUTS(&x, "\r\n");
 		if (!x.bad)
