@@ -43,10 +43,10 @@
 #define WEB_STATS_MAX    86400 /* seconds */
 #define WEB_TIMEOUT_MAX  3600  /* seconds */
 #define WEB_CONNS_MAX    65536
-#define WEB_COPY_MAX     4096        /* bodies up to this are copied */
-#define WEB_OUT_SIZE     (64 * 1024) /* the shared output buffer */
-#define WEB_MIN_PROGRESS 1024        /* bytes per --send_timeout */
-#define WEB_LINGER       MG_SEC(2)   /* discarding input after close */
+#define WEB_COPY_MAX     4096                /* bodies up to this are copied */
+#define WEB_OUT_SIZE     ((size_t)64 * 1024) /* the shared output buffer */
+#define WEB_MIN_PROGRESS 1024                /* bytes per --send_timeout */
+#define WEB_LINGER       MG_SEC(2)           /* discarding input after close */
 #define WEB_HEAD_BUF     (MG_HTTP_HEAD_MAX + 1)
 
 struct web_stats {

@@ -162,8 +162,9 @@ bool mg_http_site_find(const struct mg_http_site *s, mg_view path,
  * 413 for a request with a body, 417 for an Expect other than
  * 100-continue.
  */
-#define MG_HTTP_RESP_HEAD_MAX (MG_HTTP_TARGET_MAX + 1024) /* buf's least size  \
-	                                                   */
+#define MG_HTTP_RESP_HEAD_MAX                                                  \
+	(MG_HTTP_TARGET_MAX + 1024) /* buf's least size                        \
+	                             */
 
 struct mg_http_stats {
 	uint64_t requests; /* responses made, by status below */
