@@ -40,13 +40,17 @@
 #include "mg/tcp.h"
 #include "mg/time.h"
 
-#define WEB_STATS_MAX    86400 /* seconds */
-#define WEB_TIMEOUT_MAX  3600  /* seconds */
-#define WEB_CONNS_MAX    65536
-#define WEB_COPY_MAX     4096                /* bodies up to this are copied */
-#define WEB_OUT_SIZE     ((size_t)64 * 1024) /* the shared output buffer */
-#define WEB_MIN_PROGRESS 1024                /* bytes per --send_timeout */
-#define WEB_LINGER       MG_SEC(2)           /* discarding input after close */
+#define WEB_STATS_MAX   86400 /* seconds */
+#define WEB_TIMEOUT_MAX 3600  /* seconds */
+#define WEB_CONNS_MAX   65536
+#define WEB_COPY_MAX    4096                /* bodies up to this are copied */
+#define WEB_OUT_SIZE    ((size_t)32 * 1024) /* the shared output buffer */
+/* A pipelined batch is written once it passes this: what a connection
+ * does not take waits in it, so this bounds that copy (with one head and
+ * one copied body) per connection. */
+#define WEB_BATCH        ((size_t)8 * 1024)
+#define WEB_MIN_PROGRESS 1024      /* bytes per --send_timeout */
+#define WEB_LINGER       MG_SEC(2) /* discarding input after close */
 #define WEB_HEAD_BUF     (MG_HTTP_HEAD_MAX + 1)
 
 struct web_stats {
@@ -146,6 +150,37 @@ webc_pending(const struct webc *k)
  * Output.
  */
 
+/* Keep bytes the connection did not take, after those already kept.
+ * Copies only ever follow a static view within one response, so none
+ * can be waiting behind a static view here. */
+static bool
+pend_append(struct webc *k, const uint8_t *p, size_t len)
+{
+	size_t old = k->pend != NULL ? k->pend_len - k->pend_off : 0;
+	uint8_t *b;
+
+	if (k->pend_static.len > 0) {
+		k->w->ws.errors++;
+		k->w->ws.aborted++;
+		webc_abort(k);
+		return false;
+	}
+	b = mg_malloc(old + len);
+	if (b == NULL) {
+		k->w->ws.aborted++;
+		webc_abort(k);
+		return false;
+	}
+	if (old > 0)
+		mg_memcpy(b, k->pend + k->pend_off, old);
+	mg_memcpy(b + old, p, len);
+	mg_free(k->pend);
+	k->pend = b;
+	k->pend_len = old + len;
+	k->pend_off = 0;
+	return true;
+}
+
 /* Write the shared buffer; what is not taken waits in k->pend. false:
  * the connection is gone. */
 static bool
@@ -158,8 +193,7 @@ out_flush(struct webc *k, bool more)
 	if (len == 0)
 		return true;
 	if (webc_pending(k)) {
-		/* Only reachable with a static body pending: the shared
-		 * bytes come after it, so they wait too. */
+		/* Earlier bytes wait: these join them, in order. */
 		n = 0;
 	} else {
 		n = mg_tcp_write(k->c, mg_view_make(web_out, len),
@@ -172,18 +206,9 @@ out_flush(struct webc *k, bool more)
 		k->written += (uint64_t)n;
 		if ((size_t)n == len)
 			return true;
+		k->w->ws.blocked++;
 	}
-	k->w->ws.blocked++;
-	k->pend = mg_malloc(len - (size_t)n);
-	if (k->pend == NULL) {
-		k->w->ws.aborted++;
-		webc_abort(k);
-		return false;
-	}
-	mg_memcpy(k->pend, web_out + n, len - (size_t)n);
-	k->pend_len = len - (size_t)n;
-	k->pend_off = 0;
-	return true;
+	return pend_append(k, web_out + n, len - (size_t)n);
 }
 
 /* Write a body by reference after whatever is buffered. */
@@ -281,7 +306,8 @@ webc_linger(struct webc *k)
 static bool
 out_room(struct webc *k)
 {
-	if (WEB_OUT_SIZE - web_outlen >= MG_HTTP_RESP_HEAD_MAX)
+	if (web_outlen < WEB_BATCH &&
+	    WEB_OUT_SIZE - web_outlen >= MG_HTTP_RESP_HEAD_MAX + WEB_COPY_MAX)
 		return true;
 	return out_flush(k, true);
 }

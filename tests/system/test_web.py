@@ -14,6 +14,7 @@ for and a closed connection, and the appliance must go on serving.
 import email.utils
 import gzip
 import os
+import random
 import socket
 import time
 
@@ -436,15 +437,16 @@ def test_pipelining_large_bodies(box):
     big = max(FILES, key=lambda p: len(FILES[p]))
     s = box.connect()
     try:
-        s.sendall(b"".join(req(big) for _ in range(200)) +
+        s.settimeout(20)
+        s.sendall(b"".join(req(big) for _ in range(1000)) +
                   req("/robots.txt", extra="Connection: close\r\n"))
         time.sleep(0.5)
         out, closed = exchange(s, b"", timeout=20)
     finally:
         s.close()
     rs = parse_responses(out)
-    assert closed and len(rs) == 201
-    assert all(r[2] == FILES[big] for r in rs[:200])
+    assert closed and len(rs) == 1001
+    assert all(r[2] == FILES[big] for r in rs[:1000])
 
 
 def test_trickled_head(box):
@@ -599,3 +601,85 @@ def test_connection_limit_keeps_serving(box):
     finally:
         for s in socks:
             s.close()
+
+
+# --- Random splits and garbage ----------------------------------------------------
+
+def test_random_splits(box):
+    """Pipelined requests cut at random places and sent in pieces: every
+    answer whole and in order."""
+    rnd = random.Random(7)
+    paths = sorted(FILES)
+    for round_ in range(5):
+        want, data, heads = [], b"", set()
+        for i in range(30):
+            p = rnd.choice(paths + ["/nope", "/docs"])
+            m = rnd.choice(["GET", "GET", "GET", "HEAD"])
+            extra = rnd.choice(["", "Accept: */*\r\n",
+                                "User-Agent: " + "x" * rnd.randrange(2000)
+                                + "\r\n"])
+            if m == "HEAD":
+                heads.add(i)
+            want.append((m, p))
+            data += req(p, m, extra=extra)
+        data += req("/robots.txt", extra="Connection: close\r\n")
+        s = box.connect()
+        try:
+            off = 0
+            while off < len(data):
+                n = rnd.choice([1, 2, 7, 100, 1000, 5000])
+                s.sendall(data[off:off + n])
+                off += n
+                if rnd.random() < 0.1:
+                    time.sleep(0.005)
+            out, closed = exchange(s, b"", timeout=10)
+        finally:
+            s.close()
+        rs = parse_responses(out, heads=heads)
+        assert closed and len(rs) == len(want) + 1, round_
+        for (m, p), r in zip(want, rs):
+            if p in FILES:
+                assert r[0] == 200, (m, p)
+                assert r[2] == (FILES[p] if m == "GET" else b""), (m, p)
+            else:
+                assert r[0] == (404 if p == "/nope" else 301), (m, p)
+
+
+def test_garbage_requests(box):
+    """Mutated requests, each on its own connection, then our FIN: an
+    answer that is a well-formed status line (or none), never a crash;
+    the appliance serves on."""
+    rnd = random.Random(11)
+    base = req("/docs/http.html", extra="Accept-Encoding: gzip\r\n"
+               "Range: bytes=1-20\r\nIf-None-Match: \"x\"\r\n")
+    junk = [b"\r", b"\n", b"\x00", b" ", b"\t", b":", b"\xff", b"%",
+            b"/..", b"\r\n\r\n", b",", b"\"", b"-"]
+
+    def one(data):
+        s = box.connect()
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            out, closed = exchange(s, b"", timeout=5)
+        finally:
+            s.close()
+        assert closed, data
+        if out:
+            assert out.startswith(b"HTTP/1.1 ") and out[12:13] == b" ", \
+                (data, out[:80])
+            assert int(out[9:12]) in (200, 206, 304, 400, 404, 405, 412,
+                                      413, 414, 416, 417, 431, 501,
+                                      505), (data, out[:80])
+    for _ in range(300):
+        d = bytearray(base)
+        for _ in range(rnd.randrange(1, 4)):
+            op = rnd.randrange(3)
+            i = rnd.randrange(len(d))
+            if op == 0:
+                d[i:i] = rnd.choice(junk)
+            elif op == 1:
+                del d[i:i + rnd.randrange(1, 8)]
+            else:
+                d[i] = rnd.randrange(256)
+        one(bytes(d))
+    still_serves(box)
