@@ -22,9 +22,11 @@
  * it, however it trickles: slowloris), --send_timeout (a response must
  * progress by WEB_MIN_PROGRESS bytes in it: slow readers), --max_conns
  * (at the limit, the connection that has made the least progress for
- * longest is reset to make room). After a response that closes the
- * connection, the server shuts its side and discards input for a while
- * (RFC 9112 9.6) so that the client reads the response before any RST.
+ * longest is reset to make room). After an error that ends the
+ * connection (while the client may still be sending), the server shuts
+ * its side and discards input for a while (RFC 9112 9.6) so that the
+ * client reads the answer before any RST; after a close the client asked
+ * for, it closes at once, its FIN in the answer's last segment.
  */
 #define MG_LOG_TAG "web"
 #include "mg/app.h"
@@ -83,14 +85,12 @@ struct webc {
 	struct mg_tcp *c;
 	struct webc *prev, *next; /* every connection, oldest first */
 	struct mg_timer tmr;
-	struct mg_task settle; /* closing, after recv has returned */
-	uint8_t state;         /* enum webc_state */
-	bool closing;          /* a closing response was made: no more input */
-	bool linger;           /* ... and input may still come: linger */
-	bool shut;             /* our FIN is queued */
-	bool fin;              /* the peer closed its side */
-	mg_time_t last;        /* last input or output progress */
-	mg_time_t head_at;     /* when the head being gathered began */
+	uint8_t state;     /* enum webc_state */
+	bool closing;      /* a closing response was made: no more input */
+	bool linger;       /* ... and input may still come: linger */
+	bool fin;          /* the peer closed its side */
+	mg_time_t last;    /* last input or output progress */
+	mg_time_t head_at; /* when the head being gathered began */
 	/* A head split over chunks. */
 	uint8_t *hbuf;
 	size_t hlen, hscan;
@@ -283,7 +283,7 @@ webc_linger(struct webc *k)
 	k->state = WEBC_LINGER;
 	mg_free(k->hbuf);
 	k->hbuf = NULL;
-	if ((!k->shut && mg_tcp_shutdown(k->c) < 0) || k->fin) {
+	if (mg_tcp_shutdown(k->c) < 0 || k->fin) {
 		k->w->ws.closed++;
 		mg_tcp_close(k->c);
 		webc_free(k);
@@ -503,12 +503,6 @@ webc_settle(struct webc *k)
 	}
 }
 
-static void
-webc_settle_task(void *ctx)
-{
-	webc_settle(ctx);
-}
-
 static size_t
 webc_recv(void *ctx, struct mg_tcp *c, mg_view data)
 {
@@ -543,16 +537,11 @@ webc_recv(void *ctx, struct mg_tcp *c, mg_view data)
 		return n;
 	/* The last answer goes out with our FIN in its segment (a client
 	 * that closes first would hold the TIME_WAIT, and run out of ports
-	 * under load): held by MORE, released by the shutdown. */
+	 * under load): held by MORE, released by the close. A close from
+	 * recv takes effect once recv returns, with these bytes read. */
 	if (!out_flush(k, k->closing))
 		return n;
-	if (k->closing && !webc_pending(k)) {
-		k->shut = mg_tcp_shutdown(k->c) == 0;
-		/* The close is not from here: the stack counts the bytes of
-		 * this call as unread until it returns, and a close with
-		 * unread bytes is a reset. */
-		mg_loop_defer(k->w->loop, &k->settle);
-	}
+	webc_settle(k);
 	return n;
 }
 
@@ -669,7 +658,6 @@ webc_free(struct webc *k)
 	struct web *w = k->w;
 
 	mg_timer_stop(&k->tmr);
-	mg_loop_cancel(w->loop, &k->settle);
 	mg_free(k->hbuf);
 	mg_free(k->pend);
 	if (k->prev != NULL)
@@ -753,7 +741,6 @@ web_accept(void *ctx, struct mg_tcp *l, struct mg_tcp *c)
 		w->first = k;
 	w->last = k;
 	mg_timer_init(&k->tmr, webc_timer, k);
-	mg_task_init(&k->settle, webc_settle_task, k);
 	mg_tcp_set_cbs(c, &webc_cbs, k);
 	/* Each response is whole when written: send it at once. */
 	mg_tcp_nodelay(c, true);

@@ -115,12 +115,14 @@ int mg_plat_block_flush(mg_handle_t h);
  * (level-triggered; events 0 removes s from the set; a socket closed with
  * mg_plat_sock_close leaves it by itself) with an opaque ctx that
  * mg_plat_sock_poll gives back with each event. ERR and HUP are reported
- * whenever s is in the set.
+ * whenever s is in the set. MG_PLAT_SOCK_NEW in events is a hint that s
+ * is not in the set yet (a first registration costs one call, not two).
  */
-#define MG_PLAT_SOCK_IN  0x1u /* readable, acceptable, or EOF */
-#define MG_PLAT_SOCK_OUT 0x2u /* writable, or connect finished */
-#define MG_PLAT_SOCK_ERR 0x4u /* pending error (mg_plat_sock_error) */
-#define MG_PLAT_SOCK_HUP 0x8u /* both directions shut */
+#define MG_PLAT_SOCK_IN  0x1u   /* readable, acceptable, or EOF */
+#define MG_PLAT_SOCK_OUT 0x2u   /* writable, or connect finished */
+#define MG_PLAT_SOCK_ERR 0x4u   /* pending error (mg_plat_sock_error) */
+#define MG_PLAT_SOCK_HUP 0x8u   /* both directions shut */
+#define MG_PLAT_SOCK_NEW 0x100u /* mg_plat_sock_want: s not in the set */
 
 struct mg_plat_sock_ev {
 	void *ctx;

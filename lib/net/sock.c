@@ -91,15 +91,16 @@ enum sk_conn_state {
 struct sk_conn {
 	struct mg_tcp t;
 	struct sk_base b;
-	uint8_t state; /* enum sk_conn_state */
-	bool rd_eof;   /* the host reported the peer's FIN */
-	bool fin_done; /* the zero-length recv was delivered */
-	bool wr_shut;  /* we sent FIN (mg_tcp_shutdown) */
-	bool want_wr;  /* a write was short: writable is owed */
-	bool resume;   /* mg_tcp_recv_resume: offer rbuf from the task */
-	bool finish;   /* report closed(err) from the task */
-	int err;       /* for finish */
-	uint8_t *rbuf; /* unconsumed bytes, SK_RBUF, NULL when none */
+	uint8_t state;      /* enum sk_conn_state */
+	bool rd_eof;        /* the host reported the peer's FIN */
+	bool fin_done;      /* the zero-length recv was delivered */
+	bool wr_shut;       /* we sent FIN (mg_tcp_shutdown) */
+	bool want_wr;       /* a write was short: writable is owed */
+	bool resume;        /* mg_tcp_recv_resume: offer rbuf from the task */
+	bool finish;        /* report closed(err) from the task */
+	bool local_unknown; /* local not asked of the host yet */
+	int err;            /* for finish */
+	uint8_t *rbuf;      /* unconsumed bytes, SK_RBUF, NULL when none */
 	size_t roff, rlen;
 	struct mg_ep4 local, remote;
 	uint64_t rx_bytes, tx_bytes;
@@ -183,7 +184,9 @@ sk_set_want(struct sk_base *b, unsigned want)
 {
 	if (b->fd < 0 || want == b->want)
 		return;
-	if (mg_plat_sock_want(b->ss->h, b->fd, want, b) == 0)
+	/* want 0 is out of the set (never in it, or removed). */
+	if (mg_plat_sock_want(b->ss->h, b->fd,
+	        want | (b->want == 0 ? MG_PLAT_SOCK_NEW : 0), b) == 0)
 		b->want = (uint8_t)want;
 }
 
@@ -899,8 +902,15 @@ mg_sock_tcp_endpoints(const struct mg_tcp *t, struct mg_ep4 *local,
 			*remote = none;
 		return;
 	}
-	if (local != NULL)
-		*local = sk_conn(t)->local;
+	if (local != NULL) {
+		struct sk_conn *c = sk_conn(t);
+
+		if (c->local_unknown && !b->gone &&
+		    mg_plat_sock_name(b->fd, &c->local.addr, &c->local.port) ==
+		        0)
+			c->local_unknown = false;
+		*local = c->local;
+	}
 	if (remote != NULL)
 		*remote = sk_conn(t)->remote;
 }
@@ -986,7 +996,8 @@ sk_accept(struct sk_listen *l)
 		c->state = SK_OPEN;
 		c->remote.addr = addr;
 		c->remote.port = port;
-		(void)mg_plat_sock_name(fd, &c->local.addr, &c->local.port);
+		/* The local end is asked for only when wanted (endpoints). */
+		c->local_unknown = true;
 		ss->st->tcp.conn_accepted++;
 		l->t.cbs->accept(l->t.ctx, &l->t, &c->t);
 		if (ss->closed)

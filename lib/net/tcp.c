@@ -374,11 +374,30 @@ conn_task(void *ctx)
 	}
 }
 
+/* Free the head of the receive queue, all of it consumed. */
+static void
+rq_pop(struct mg_tcp_conn *c, struct mg_pkt *p)
+{
+	c->rq_head = p->next;
+	if (c->rq_head == NULL)
+		c->rq_tail = NULL;
+	c->rq_pkts--;
+	c->h.net->tcp->rx_held--;
+	mg_pkt_free(p);
+}
+
+/* The close the application asked for from inside recv. */
+static void
+recv_close(struct mg_tcp_conn *c)
+{
+	c->close_after = false;
+	mg_tcpd_close(&c->h);
+}
+
 /* Receive: offer in-order bytes, then FIN, to the application. */
 void
 mg_tcp_deliver(struct mg_tcp_conn *c)
 {
-	struct mg_tcp_state *ts = c->h.net->tcp;
 	uint32_t before = mg_tcp_rcv_wnd(c);
 	struct mg_pkt *p;
 	size_t used;
@@ -386,23 +405,35 @@ mg_tcp_deliver(struct mg_tcp_conn *c)
 	while (c->app && !c->dead && (p = c->rq_head) != NULL) {
 		if (c->h.cbs == NULL || c->h.cbs->recv == NULL)
 			return;
+		c->in_recv = true;
 		used = c->h.cbs->recv(c->h.ctx, &c->h, mg_pkt_view(p));
-		if (c->dead || c->rq_head != p)
+		c->in_recv = false;
+		if (c->dead)
 			return;
+		if (c->rq_head != p) {
+			if (c->close_after)
+				recv_close(c);
+			return;
+		}
 		if (used > p->len)
 			used = p->len;
 		c->rq_bytes -= (uint32_t)used;
 		c->cst.rx_bytes += used;
+		if (c->close_after) {
+			/* Closed from recv: what it consumed is read, so only
+			 * bytes after them make the close a reset. */
+			if (used < p->len)
+				mg_pkt_pull(p, used);
+			else
+				rq_pop(c, p);
+			recv_close(c);
+			return;
+		}
 		if (used < p->len) {
 			mg_pkt_pull(p, used);
 			break;
 		}
-		c->rq_head = p->next;
-		if (c->rq_head == NULL)
-			c->rq_tail = NULL;
-		c->rq_pkts--;
-		ts->rx_held--;
-		mg_pkt_free(p);
+		rq_pop(c, p);
 	}
 	if (c->dead)
 		return;
@@ -640,6 +671,12 @@ mg_tcpd_close(struct mg_tcp *t)
 	}
 	if (c->dead) {
 		c->app = false;
+		return;
+	}
+	if (c->in_recv) {
+		/* From recv: done when it returns and its bytes are read. */
+		c->app = false;
+		c->close_after = true;
 		return;
 	}
 	/* Unread data is lost: tell the peer with RST (RFC 1122 4.2.2.13). */

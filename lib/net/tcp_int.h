@@ -139,6 +139,8 @@ struct mg_tcp_conn {
 	bool ooo_fin;
 	bool ack_now; /* send an ACK at the end of input */
 	bool deliver_pending;
+	bool in_recv;     /* the application's recv is running */
+	bool close_after; /* ... and it called mg_tcp_close */
 	bool writable_pending;
 	bool app_closed;   /* mg_tcp_close was called */
 	bool done_pending; /* closed(0) once FIN is delivered */

@@ -75,6 +75,14 @@ mg_plat_sock_want(mg_handle_t h, long s, unsigned events, void *ctx)
 	e.events = ((events & MG_PLAT_SOCK_IN) ? EPOLLIN : 0) |
 	    ((events & MG_PLAT_SOCK_OUT) ? EPOLLOUT : 0);
 	e.data.ptr = ctx;
+	if (events & MG_PLAT_SOCK_NEW) {
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, (int)s, &e) == 0)
+			return 0;
+		if (errno == EEXIST &&
+		    epoll_ctl(ep, EPOLL_CTL_MOD, (int)s, &e) == 0)
+			return 0;
+		return (int)neg_errno();
+	}
 	if (epoll_ctl(ep, EPOLL_CTL_MOD, (int)s, &e) == 0)
 		return 0;
 	if (errno == ENOENT && epoll_ctl(ep, EPOLL_CTL_ADD, (int)s, &e) == 0)
