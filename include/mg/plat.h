@@ -172,6 +172,8 @@ long mg_plat_sock_send(long s, const void *buf, size_t len, unsigned flags);
 long mg_plat_sock_recv(long s, void *buf, size_t size);
 /* Send FIN after the queued data (shutdown for writing). */
 int mg_plat_sock_shutdown(long s);
+/* Bytes received on s and not read yet, or a negated error. */
+long mg_plat_sock_unread(long s);
 void mg_plat_sock_close(long s);
 
 /* Socket options; val is 0 or 1. LINGER0: the next close sends RST. */

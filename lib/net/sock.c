@@ -827,13 +827,17 @@ mg_sock_tcp_close(struct mg_tcp *t)
 		return;
 	}
 	b->ss->st->tcp.conn_closed++;
-	if (!c->wr_shut)
-		(void)mg_plat_sock_shutdown(b->fd);
-	if (c->rd_eof) {
-		/* Nothing more can arrive: the host finishes alone. */
+	/* Nothing more can arrive, or nothing is unread: the host sends
+	 * what is queued, then FIN, alone (bytes that come later are
+	 * answered with RST, as on the direct stack). */
+	if (c->rd_eof ||
+	    (c->rlen == c->roff && !c->wr_shut &&
+	        mg_plat_sock_unread(b->fd) == 0)) {
 		sk_kill(b);
 		return;
 	}
+	if (!c->wr_shut)
+		(void)mg_plat_sock_shutdown(b->fd);
 	/* Drain until the peer's FIN, so that closing with unread bytes
 	 * does not turn into an RST that loses what we queued. */
 	c->state = SK_LINGER_ST;

@@ -94,6 +94,13 @@ mg_plat_sock_recv(long s, void *buf, size_t size)
 	return -MG_ENOSYS;
 }
 
+long
+mg_plat_sock_unread(long s)
+{
+	(void)s;
+	return -MG_ENOSYS;
+}
+
 int
 mg_plat_sock_shutdown(long s)
 {

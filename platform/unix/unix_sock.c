@@ -351,6 +351,14 @@ mg_plat_sock_shutdown(long s)
 	return shutdown((int)s, SHUT_WR) < 0 ? (int)neg_errno() : 0;
 }
 
+long
+mg_plat_sock_unread(long s)
+{
+	int n = 0;
+
+	return ioctl((int)s, FIONREAD, &n) < 0 ? neg_errno() : (long)n;
+}
+
 void
 mg_plat_sock_close(long s)
 {
