@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* parse.c: HTTP/1.1 request heads (RFC 9112): where a head ends, the head
  * parsed in place, and request paths decoded. */
+#include "http_int.h"
 #include "mg/http.h"
 
 #include "mg/string.h"
@@ -64,13 +65,6 @@ struct pstate {
 	bool ka;        /* Connection: keep-alive */
 };
 
-static inline mg_view
-view(const uint8_t *p, size_t len)
-{
-	mg_view v = {p, len};
-	return v;
-}
-
 /*
  * eq_lc compares n bytes of a with the lower-case literal lit without
  * ASCII case. lit holds only lower-case letters, digits and "-:/", for
@@ -86,6 +80,37 @@ eq_lc(const uint8_t *a, const char *lit, size_t n)
 	for (k = 0; k < n; k++)
 		if ((a[k] | 0x20) != (uint8_t)lit[k])
 			return false;
+	return true;
+}
+
+bool
+mg_http_list_next(mg_view v, size_t *off, mg_view *el, bool quotes)
+{
+	size_t i = *off, b, e;
+
+	while (i < v.len && (v.p[i] == ',' || (ctab[v.p[i]] & C_OWS)))
+		i++;
+	if (i >= v.len) {
+		*off = i;
+		return false;
+	}
+	b = i;
+	/* A quoted string (an entity-tag, a parameter) may hold commas. */
+	while (i < v.len && v.p[i] != ',') {
+		if (quotes && v.p[i] == '"') {
+			for (i++; i < v.len && v.p[i] != '"'; i++)
+				;
+			if (i < v.len)
+				i++;
+			continue;
+		}
+		i++;
+	}
+	e = i;
+	while (e > b && (ctab[v.p[e - 1]] & C_OWS))
+		e--;
+	*el = mg_view_make(v.p + b, e - b);
+	*off = i;
 	return true;
 }
 
@@ -369,8 +394,9 @@ target_form(struct mg_http_req *req, const uint8_t *t, size_t len, size_t q)
 {
 	size_t s, a;
 
-	req->target = view(t, len);
-	req->query = q < len ? view(t + q + 1, len - q - 1) : mg_view_empty();
+	req->target = mg_view_make(t, len);
+	req->query =
+	    q < len ? mg_view_make(t + q + 1, len - q - 1) : mg_view_empty();
 	if (req->method == MG_HTTP_CONNECT) {
 		/* 3.2.3: authority-form, and only it, for CONNECT. */
 		if (!authority_ok(t, len, true))
@@ -380,7 +406,7 @@ target_form(struct mg_http_req *req, const uint8_t *t, size_t len, size_t q)
 		return 0;
 	}
 	if (t[0] == '/') {
-		req->path = view(t, q); /* 3.2.1: origin-form */
+		req->path = mg_view_make(t, q); /* 3.2.1: origin-form */
 		return 0;
 	}
 	if (len == 1 && t[0] == '*') {
@@ -405,10 +431,11 @@ target_form(struct mg_http_req *req, const uint8_t *t, size_t len, size_t q)
 	if (a == s || !authority_ok(t + s, a - s, false))
 		return -400;
 	req->absolute = true;
-	req->host = view(t + s, a - s);
+	req->host = mg_view_make(t + s, a - s);
 	/* An empty path is "/": the one before the authority stands for it,
 	 * so that every view stays inside the head. */
-	req->path = a < q ? view(t + a, q - a) : view(t + s - 1, 1);
+	req->path =
+	    a < q ? mg_view_make(t + a, q - a) : mg_view_make(t + s - 1, 1);
 	return 0;
 }
 
@@ -418,7 +445,7 @@ keep(struct mg_http_lines *l, const uint8_t *v, size_t len)
 {
 	if (l->n >= MG_HTTP_LIST_MAX)
 		return -431;
-	l->v[l->n++] = view(v, len);
+	l->v[l->n++] = mg_view_make(v, len);
 	return 0;
 }
 
@@ -426,24 +453,24 @@ keep(struct mg_http_lines *l, const uint8_t *v, size_t len)
 static void
 f_connection(struct pstate *st, const uint8_t *v, size_t len)
 {
-	size_t i = 0;
+	size_t off = 0;
+	mg_view el;
 
-	while (i < len) {
-		size_t s, e;
-
-		while (i < len && (v[i] == ',' || (ctab[v[i]] & C_OWS)))
-			i++;
-		s = i;
-		while (i < len && v[i] != ',')
-			i++;
-		e = i;
-		while (e > s && (ctab[v[e - 1]] & C_OWS))
-			e--;
-		if (e - s == 5 && eq_lc(v + s, "close", 5))
+	while (mg_http_list_next(mg_view_make(v, len), &off, &el, false)) {
+		if (el.len == 5 && eq_lc(el.p, "close", 5))
 			st->close = true;
-		else if (e - s == 10 && eq_lc(v + s, "keep-alive", 10))
+		else if (el.len == 10 && eq_lc(el.p, "keep-alive", 10))
 			st->ka = true;
 	}
+}
+
+/* Skips OWS from i. */
+static size_t
+ows(const uint8_t *v, size_t len, size_t i)
+{
+	while (i < len && (ctab[v[i]] & C_OWS))
+		i++;
+	return i;
 }
 
 /*
@@ -471,24 +498,13 @@ f_length(struct mg_http_req *req, const uint8_t *v, size_t len)
 			return -400;
 		req->has_length = true;
 		req->content_length = x;
-		while (i < len && (ctab[v[i]] & C_OWS))
-			i++;
+		i = ows(v, len, i);
 		if (i == len)
 			return 0;
-		if (v[i++] != ',')
+		if (v[i] != ',')
 			return -400;
-		while (i < len && (ctab[v[i]] & C_OWS))
-			i++;
+		i = ows(v, len, i + 1);
 	}
-}
-
-/* Skips OWS from i. */
-static size_t
-ows(const uint8_t *v, size_t len, size_t i)
-{
-	while (i < len && (ctab[v[i]] & C_OWS))
-		i++;
-	return i;
 }
 
 /*
@@ -591,7 +607,7 @@ field(struct mg_http_req *req, struct pstate *st, const uint8_t *name,
 		if (st->hosts++ > 0 || !authority_ok(v, vlen, false))
 			return -400;
 		if (!req->absolute)
-			req->host = view(v, vlen);
+			req->host = mg_view_make(v, vlen);
 		break;
 	case 5:
 		if (eq_lc(name, "range", 5))
@@ -658,7 +674,7 @@ mg_http_parse(mg_view head, struct mg_http_req *req)
 		i++;
 	if (i == j || p[i] != ' ')
 		return -400;
-	req->method_name = view(p + j, i - j);
+	req->method_name = mg_view_make(p + j, i - j);
 	req->method = method_of(p + j, i - j);
 	t = ++i;
 	while (ctab[p[i]] & C_PATH)

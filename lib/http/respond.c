@@ -10,6 +10,7 @@
  * in RFC 9110 13.2.2's order: If-Match, If-Unmodified-Since,
  * If-None-Match, If-Modified-Since, then If-Range and Range.
  */
+#include "http_int.h"
 #include "mg/err.h"
 #include "mg/http.h"
 #include "mg/string.h"
@@ -328,40 +329,6 @@ is_ows(uint8_t c)
 	return c == ' ' || c == '\t';
 }
 
-/* Next element of a comma list in v from *off: trimmed; false at end. */
-static bool
-list_next(mg_view v, size_t *off, mg_view *el)
-{
-	size_t i = *off, b, e;
-
-	while (i < v.len && (is_ows(v.p[i]) || v.p[i] == ','))
-		i++;
-	if (i >= v.len) {
-		*off = i;
-		return false;
-	}
-	b = i;
-	/* A quoted string may hold commas (entity-tags may not, but be
-	 * safe): skip to its end. */
-	while (i < v.len && v.p[i] != ',') {
-		if (v.p[i] == '"') {
-			i++;
-			while (i < v.len && v.p[i] != '"')
-				i++;
-			if (i < v.len)
-				i++;
-			continue;
-		}
-		i++;
-	}
-	e = i;
-	while (e > b && is_ows(v.p[e - 1]))
-		e--;
-	*el = mg_view_make(v.p + b, e - b);
-	*off = i;
-	return true;
-}
-
 /* Does an entity-tag list (If-Match, If-None-Match) match etag? weak:
  * W/ tags count (weak comparison); strong: they never match. */
 static bool
@@ -372,7 +339,7 @@ etag_list_match(const struct mg_http_lines *l, mg_view etag, bool weak)
 
 	for (k = 0; k < l->n; k++) {
 		off = 0;
-		while (list_next(l->v[k], &off, &el)) {
+		while (mg_http_list_next(l->v[k], &off, &el, true)) {
 			bool w = false;
 
 			if (el.len == 1 && el.p[0] == '*')
@@ -447,7 +414,7 @@ accepts_gzip(const struct mg_http_lines *l)
 
 	for (k = 0; k < l->n; k++) {
 		off = 0;
-		while (list_next(l->v[k], &off, &el)) {
+		while (mg_http_list_next(l->v[k], &off, &el, true)) {
 			for (e = 0;
 			     e < el.len && el.p[e] != ';' && !is_ows(el.p[e]);
 			     e++)
@@ -646,7 +613,7 @@ expect_ok(const struct mg_http_req *req)
 
 	for (k = 0; k < l->n; k++) {
 		off = 0;
-		while (list_next(l->v[k], &off, &el))
+		while (mg_http_list_next(l->v[k], &off, &el, true))
 			if (!token_is(el, "100-continue"))
 				return false;
 	}
