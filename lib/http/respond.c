@@ -88,85 +88,68 @@ put_encoded(struct out *o, mg_view v, bool query)
 	}
 }
 
+/* Each status this server sends: its reason phrase, and the text body of
+ * an answer that has one ("404 Not Found\n", static). */
+#define STATUS(code, reason)                                                   \
+	{                                                                      \
+		code, reason, #code " " reason "\n"                            \
+	}
+static const struct {
+	uint16_t status;
+	const char *reason;
+	const char *body;
+} statuses[] = {
+    STATUS(100, "Continue"),
+    STATUS(200, "OK"),
+    STATUS(204, "No Content"),
+    STATUS(206, "Partial Content"),
+    STATUS(301, "Moved Permanently"),
+    STATUS(304, "Not Modified"),
+    STATUS(400, "Bad Request"),
+    STATUS(404, "Not Found"),
+    STATUS(405, "Method Not Allowed"),
+    STATUS(408, "Request Timeout"),
+    STATUS(412, "Precondition Failed"),
+    STATUS(413, "Content Too Large"),
+    STATUS(414, "URI Too Long"),
+    STATUS(416, "Range Not Satisfiable"),
+    STATUS(417, "Expectation Failed"),
+    STATUS(431, "Request Header Fields Too Large"),
+    STATUS(500, "Internal Server Error"),
+    STATUS(501, "Not Implemented"),
+    STATUS(503, "Service Unavailable"),
+    STATUS(505, "HTTP Version Not Supported"),
+};
+#undef STATUS
+
+static size_t
+status_index(unsigned status)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (statuses[i].status == status)
+			break;
+	return i;
+}
+
 const char *
 mg_http_reason(unsigned status)
 {
-	switch (status) {
-	case 100:
-		return "Continue";
-	case 200:
-		return "OK";
-	case 204:
-		return "No Content";
-	case 206:
-		return "Partial Content";
-	case 301:
-		return "Moved Permanently";
-	case 304:
-		return "Not Modified";
-	case 400:
-		return "Bad Request";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 408:
-		return "Request Timeout";
-	case 412:
-		return "Precondition Failed";
-	case 413:
-		return "Content Too Large";
-	case 414:
-		return "URI Too Long";
-	case 416:
-		return "Range Not Satisfiable";
-	case 417:
-		return "Expectation Failed";
-	case 431:
-		return "Request Header Fields Too Large";
-	case 500:
-		return "Internal Server Error";
-	case 501:
-		return "Not Implemented";
-	case 503:
-		return "Service Unavailable";
-	case 505:
-		return "HTTP Version Not Supported";
-	default:
-		return "";
-	}
+	size_t i = status_index(status);
+
+	return i < sizeof(statuses) / sizeof(statuses[0]) ? statuses[i].reason
+	                                                  : "";
 }
 
-/* The text body of an error: "404 Not Found\n", static for each status. */
 static mg_view
 error_body(unsigned status)
 {
-	static const struct {
-		uint16_t status;
-		const char *text;
-	} bodies[] = {
-	    {301, "301 Moved Permanently\n"},
-	    {400, "400 Bad Request\n"},
-	    {404, "404 Not Found\n"},
-	    {405, "405 Method Not Allowed\n"},
-	    {408, "408 Request Timeout\n"},
-	    {412, "412 Precondition Failed\n"},
-	    {413, "413 Content Too Large\n"},
-	    {414, "414 URI Too Long\n"},
-	    {416, "416 Range Not Satisfiable\n"},
-	    {417, "417 Expectation Failed\n"},
-	    {431, "431 Request Header Fields Too Large\n"},
-	    {500, "500 Internal Server Error\n"},
-	    {501, "501 Not Implemented\n"},
-	    {503, "503 Service Unavailable\n"},
-	    {505, "505 HTTP Version Not Supported\n"},
-	};
-	size_t i;
+	size_t i = status_index(status);
 
-	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
-		if (bodies[i].status == status)
-			return mg_view_str(bodies[i].text);
-	return mg_view_str("error\n");
+	return mg_view_str(i < sizeof(statuses) / sizeof(statuses[0])
+	        ? statuses[i].body
+	        : "error\n");
 }
 
 static void
@@ -525,14 +508,12 @@ parse_range(mg_view v, uint64_t len, uint64_t *first, uint64_t *last)
 
 /* Should Range apply (If-Range, RFC 9110 13.1.5)? */
 static bool
-if_range_ok(struct mg_http_srv *s, const struct mg_http_req *req, mg_view etag,
-    mg_time_t mtime)
+if_range_ok(const struct mg_http_req *req, mg_view etag, mg_time_t mtime)
 {
 	const struct mg_http_lines *l = &req->h[MG_HTTP_H_IF_RANGE];
 	mg_time_t t;
 	mg_view v;
 
-	(void)s;
 	if (l->n == 0)
 		return true;
 	if (l->n > 1)
@@ -667,7 +648,7 @@ serve_file(struct mg_http_srv *s, const struct mg_http_req *req,
 		return put_end(o, req, close, r);
 	}
 	if (req->method == MG_HTTP_GET && req->h[MG_HTTP_H_RANGE].n == 1 &&
-	    if_range_ok(s, req, etag, f->mtime))
+	    if_range_ok(req, etag, f->mtime))
 		rr = parse_range(req->h[MG_HTTP_H_RANGE].v[0], body.len, &first,
 		    &last);
 	if (rr == RANGE_UNSAT) {
