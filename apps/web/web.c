@@ -133,9 +133,11 @@ now(const struct web *w)
 	return mg_loop_now(w->loop);
 }
 
+/* Reset the connection, counted in *why. */
 static void
-webc_abort(struct webc *k)
+webc_abort(struct webc *k, uint64_t *why)
 {
+	(*why)++;
 	mg_tcp_abort(k->c);
 	webc_free(k);
 }
@@ -161,14 +163,12 @@ pend_append(struct webc *k, const uint8_t *p, size_t len)
 
 	if (k->pend_static.len > 0) {
 		k->w->ws.errors++;
-		k->w->ws.aborted++;
-		webc_abort(k);
+		webc_abort(k, &k->w->ws.aborted);
 		return false;
 	}
 	b = mg_malloc(old + len);
 	if (b == NULL) {
-		k->w->ws.aborted++;
-		webc_abort(k);
+		webc_abort(k, &k->w->ws.aborted);
 		return false;
 	}
 	if (old > 0)
@@ -199,8 +199,7 @@ out_flush(struct webc *k, bool more)
 		n = mg_tcp_write(k->c, mg_view_make(web_out, len),
 		    more ? MG_TCP_WRITE_MORE : 0);
 		if (n < 0) {
-			k->w->ws.aborted++;
-			webc_abort(k);
+			webc_abort(k, &k->w->ws.aborted);
 			return false;
 		}
 		k->written += (uint64_t)n;
@@ -225,8 +224,7 @@ out_static(struct webc *k, mg_view body)
 	}
 	n = mg_tcp_write(k->c, body, MG_TCP_WRITE_STATIC);
 	if (n < 0) {
-		k->w->ws.aborted++;
-		webc_abort(k);
+		webc_abort(k, &k->w->ws.aborted);
 		return false;
 	}
 	k->written += (uint64_t)n;
@@ -270,8 +268,7 @@ out_resume(struct webc *k, bool *alive)
 	}
 	return true;
 fail:
-	k->w->ws.aborted++;
-	webc_abort(k);
+	webc_abort(k, &k->w->ws.aborted);
 	*alive = false;
 	return false;
 }
@@ -339,6 +336,24 @@ emit(struct webc *k, const struct mg_http_resp *r)
 	return out_static(k, r->body);
 }
 
+/* Queue the answer to a request that failed (a status from the parser
+ * or a timeout): it closes the connection. */
+static bool
+answer_error(struct webc *k, unsigned status)
+{
+	struct mg_http_resp r;
+
+	if (!out_room(k))
+		return false;
+	if (mg_http_respond_error(&k->w->srv, status, mg_plat_clock_wall(),
+	        web_out + web_outlen, WEB_OUT_SIZE - web_outlen, &r) < 0) {
+		k->w->ws.errors++;
+		webc_abort(k, &k->w->ws.aborted);
+		return false;
+	}
+	return emit(k, &r);
+}
+
 /* Answer one head (whole, as mg_http_head_end delimited it). */
 static bool
 request(struct webc *k, mg_view head)
@@ -348,37 +363,15 @@ request(struct webc *k, mg_view head)
 	struct mg_http_resp r;
 	int rc;
 
-	if (!out_room(k))
-		return false;
 	rc = mg_http_parse(head, &req);
 	if (rc < 0)
-		rc = mg_http_respond_error(&w->srv, (unsigned)-rc,
-		    mg_plat_clock_wall(), web_out + web_outlen,
-		    WEB_OUT_SIZE - web_outlen, &r);
-	else
-		rc = mg_http_respond(&w->srv, &req, mg_plat_clock_wall(),
-		    web_out + web_outlen, WEB_OUT_SIZE - web_outlen, &r);
-	if (rc < 0) {
-		w->ws.errors++;
-		w->ws.aborted++;
-		webc_abort(k);
-		return false;
-	}
-	return emit(k, &r);
-}
-
-static bool
-head_error(struct webc *k, long status)
-{
-	struct mg_http_resp r;
-
+		return answer_error(k, (unsigned)-rc);
 	if (!out_room(k))
 		return false;
-	if (mg_http_respond_error(&k->w->srv, (unsigned)-status,
-	        mg_plat_clock_wall(), web_out + web_outlen,
-	        WEB_OUT_SIZE - web_outlen, &r) < 0) {
-		k->w->ws.errors++;
-		webc_abort(k);
+	if (mg_http_respond(&w->srv, &req, mg_plat_clock_wall(),
+	        web_out + web_outlen, WEB_OUT_SIZE - web_outlen, &r) < 0) {
+		w->ws.errors++;
+		webc_abort(k, &w->ws.aborted);
 		return false;
 	}
 	return emit(k, &r);
@@ -418,15 +411,14 @@ input(struct webc *k, mg_view d, bool *alive)
 				continue;
 			}
 			if (hl < 0) {
-				if (!head_error(k, hl))
+				if (!answer_error(k, (unsigned)-hl))
 					goto gone;
 				break;
 			}
 			/* Part of a head: keep it. */
 			k->hbuf = mg_malloc(WEB_HEAD_BUF);
 			if (k->hbuf == NULL) {
-				k->w->ws.aborted++;
-				webc_abort(k);
+				webc_abort(k, &k->w->ws.aborted);
 				goto gone;
 			}
 			k->hlen = d.len - off;
@@ -461,7 +453,7 @@ input(struct webc *k, mg_view d, bool *alive)
 			continue;
 		}
 		if (hl < 0) {
-			if (!head_error(k, hl))
+			if (!answer_error(k, (unsigned)-hl))
 				goto gone;
 			break;
 		}
@@ -600,7 +592,6 @@ webc_timer(void *ctx, struct mg_timer *t)
 	struct webc *k = ctx;
 	struct web *w = k->w;
 	mg_time_t n = now(w), next;
-	struct mg_http_resp r;
 
 	if (k->state == WEBC_LINGER) {
 		w->ws.closed++;
@@ -609,8 +600,7 @@ webc_timer(void *ctx, struct mg_timer *t)
 		return;
 	}
 	if (send_stalled(k, n)) {
-		w->ws.slow_read++;
-		webc_abort(k);
+		webc_abort(k, &w->ws.slow_read);
 		return;
 	}
 	if (k->state == WEBC_HEAD && n - k->head_at >= w->head_to &&
@@ -620,13 +610,7 @@ webc_timer(void *ctx, struct mg_timer *t)
 		mg_free(k->hbuf);
 		k->hbuf = NULL;
 		web_outlen = 0;
-		if (mg_http_respond_error(&w->srv, 408, mg_plat_clock_wall(),
-		        web_out, WEB_OUT_SIZE, &r) < 0) {
-			w->ws.errors++;
-			webc_abort(k);
-			return;
-		}
-		if (!emit(k, &r) || !out_flush(k, false))
+		if (!answer_error(k, 408) || !out_flush(k, false))
 			return;
 		webc_settle(k);
 		return;
@@ -649,7 +633,7 @@ webc_timer(void *ctx, struct mg_timer *t)
 	if (next <= n)
 		next = n + MG_SEC(1);
 	if (mg_timer_start(w->loop, t, next) < 0)
-		webc_abort(k); /* no memory for a timer: no limits either */
+		webc_abort(k, &w->ws.aborted); /* no timer: no limits */
 }
 
 static void
@@ -708,8 +692,7 @@ evict_one(struct web *w)
 		}
 	}
 	if (worst != NULL) {
-		w->ws.evicted++;
-		webc_abort(worst);
+		webc_abort(worst, &w->ws.evicted);
 	}
 }
 
@@ -746,8 +729,7 @@ web_accept(void *ctx, struct mg_tcp *l, struct mg_tcp *c)
 	mg_tcp_nodelay(c, true);
 	if (mg_timer_start_in(w->loop, &k->tmr,
 	        w->idle < w->head_to ? w->idle : w->head_to) < 0) {
-		w->ws.aborted++;
-		webc_abort(k);
+		webc_abort(k, &w->ws.aborted);
 	}
 }
 
