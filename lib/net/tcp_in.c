@@ -479,25 +479,23 @@ syn_sent_input(struct mg_tcp_conn *c, const struct mg_ip4_hdr *ip,
 	mg_tcp_send_syn(c);
 }
 
-/* Can the segment's sequence range be accepted (RFC 9293 3.10.7.4)? */
+/*
+ * Can the segment's sequence range be accepted (RFC 9293 3.10.7.4)? One
+ * that starts exactly at the window's right edge is, too: a peer that has
+ * filled our window numbers its bare ACKs there (Linux and BSD accept
+ * them alike), and refusing them would ignore every ACK it sends until a
+ * hole in our window is filled. Data there is trimmed away later.
+ */
 static bool
 seq_ok(const struct mg_tcp_conn *c, uint32_t seq, uint32_t len)
 {
 	uint32_t wnd =
 	    MG_SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 
-	if (len == 0) {
-		if (wnd == 0)
-			return seq == c->rcv_nxt;
-		return MG_SEQ_LEQ(c->rcv_nxt, seq) &&
-		    MG_SEQ_LT(seq, c->rcv_nxt + wnd);
-	}
-	if (wnd == 0)
-		return seq == c->rcv_nxt; /* ACK and RST still count */
-	return (MG_SEQ_LEQ(c->rcv_nxt, seq) &&
-	           MG_SEQ_LT(seq, c->rcv_nxt + wnd)) ||
-	    (MG_SEQ_LEQ(c->rcv_nxt, seq + len - 1) &&
-	        MG_SEQ_LT(seq + len - 1, c->rcv_nxt + wnd));
+	if (MG_SEQ_LEQ(c->rcv_nxt, seq) && MG_SEQ_LEQ(seq, c->rcv_nxt + wnd))
+		return true;
+	return len > 0 && wnd > 0 && MG_SEQ_LEQ(c->rcv_nxt, seq + len - 1) &&
+	    MG_SEQ_LT(seq + len - 1, c->rcv_nxt + wnd);
 }
 
 /* The end of input on c: deliver, writable, output, ACK, timers. */

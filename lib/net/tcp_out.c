@@ -150,10 +150,28 @@ mg_tcp_send_seg(struct mg_tcp_conn *c, uint32_t seq, uint32_t len,
 	return emit(n, p, &tx);
 }
 
+/*
+ * The sequence number of a segment without data (ACK, RST): the first
+ * byte never sent, not snd_nxt, which a retransmission timeout moves
+ * back to snd_una. A peer takes a bare segment whose number is below
+ * what it has received for old, answers it with a duplicate ACK and
+ * ignores its ACK field, so a connection whose every segment in one
+ * direction is lost or old would stall. Not beyond the peer's window
+ * either (a zero window probe's byte is there), where it would be
+ * refused for the opposite reason.
+ */
+static uint32_t
+bare_seq(const struct mg_tcp_conn *c)
+{
+	uint32_t edge = c->snd_una + c->snd_wnd;
+
+	return MG_SEQ_GT(c->snd_max, edge) ? edge : c->snd_max;
+}
+
 void
 mg_tcp_send_ack(struct mg_tcp_conn *c)
 {
-	mg_tcp_send_seg(c, c->snd_nxt, 0, MG_TCP_ACK);
+	mg_tcp_send_seg(c, bare_seq(c), 0, MG_TCP_ACK);
 }
 
 int
@@ -196,7 +214,7 @@ mg_tcp_send_rst(struct mg_tcp_conn *c)
 	tx.dst = c->raddr;
 	tx.sport = c->lport;
 	tx.dport = c->rport;
-	tx.seq = c->snd_nxt;
+	tx.seq = bare_seq(c);
 	tx.ack = c->rcv_nxt;
 	tx.flags = MG_TCP_RST | MG_TCP_ACK;
 	tx.ws = -1;

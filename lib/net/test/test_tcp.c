@@ -1083,6 +1083,81 @@ test_tcp_zero_window_probe(void **state)
 	teardown_stack();
 }
 
+/* After a timeout moves snd_nxt back, bare ACKs and RSTs still carry the
+ * first number never sent: the peer has the rest and would take a lower
+ * one for old and ignore it. */
+static void
+test_tcp_bare_seq_after_rto(void **state)
+{
+	static uint8_t d[3000];
+	struct mg_tcp_seg s;
+	uint32_t iss;
+
+	(void)state;
+	setup_stack(64);
+	iss = passive_open(false, 65535);
+	mg_tcp_nodelay(app.c, true);
+	memset(d, 'x', sizeof(d));
+	assert_int_equal(mg_tcp_write(app.c, mg_view_make(d, sizeof(d)), 0),
+	    (long)sizeof(d));
+	while (seg_out(&s))
+		; /* all lost */
+	ts_run(&ts, MG_SEC(2));
+	assert_true(seg_out(&s));
+	do { /* the first segment again, one per (backed off) timeout */
+		assert_int_equal(s.seq, iss + 1);
+		assert_true(s.payload.len > 0 && s.payload.len < sizeof(d));
+	} while (seg_out(&s));
+	/* Data from the peer: the ACK is numbered after all that was sent. */
+	pin(1001, iss + 1, MG_TCP_ACK, 65535, "hello", 5);
+	ts_run(&ts, MG_MSEC(MG_TCP_DELACK_MS + 10));
+	assert_true(seg_out(&s));
+	assert_int_equal(s.payload.len, 0);
+	assert_int_equal(s.ack, 1006);
+	assert_int_equal(s.seq, iss + 1 + sizeof(d));
+	mg_tcp_abort(app.c);
+	assert_true(seg_out(&s));
+	assert_true(s.flags & MG_TCP_RST);
+	assert_int_equal(s.seq, iss + 1 + sizeof(d));
+	teardown_stack();
+}
+
+/* A bare ACK numbered at the right edge of the window we advertised (a
+ * peer that filled it sends them so) is taken, not answered as out of
+ * window; data there is not. */
+static void
+test_tcp_ack_at_window_edge(void **state)
+{
+	struct mg_tcp_seg s;
+	struct mg_tcp_conn_stats cs;
+	uint32_t iss, edge;
+
+	(void)state;
+	setup_stack(64);
+	iss = passive_open(false, 65535);
+	assert_int_equal(mg_tcp_write(app.c, mg_view_make("abc", 3), 0), 3);
+	assert_true(seg_out(&s));
+	assert_int_equal(s.payload.len, 3);
+	edge = 1001 + s.wnd;
+	pin(edge, iss + 4, MG_TCP_ACK, 65535, NULL, 0);
+	expect_none();
+	mg_tcp_conn_stats(app.c, &cs);
+	assert_int_equal(cs.tx_bytes, 3);
+	assert_int_equal(tst()->rx_outwin, 0);
+	/* Data starting there has no room: dropped, and acked. */
+	pin(edge, iss + 4, MG_TCP_ACK, 65535, "zz", 2);
+	assert_true(seg_out(&s));
+	assert_int_equal(s.ack, 1001);
+	assert_int_equal(app.rxlen, 0);
+	/* One past it is out of window. */
+	pin(edge + 1, iss + 4, MG_TCP_ACK, 65535, NULL, 0);
+	assert_true(seg_out(&s));
+	assert_int_equal(s.ack, 1001);
+	assert_int_equal(tst()->rx_outwin, 1);
+	mg_tcp_abort(app.c);
+	teardown_stack();
+}
+
 static void
 test_tcp_nagle(void **state)
 {
@@ -1593,6 +1668,8 @@ main(void)
 	    cmocka_unit_test(test_tcp_challenge_ack),
 	    cmocka_unit_test(test_tcp_syn_cookies),
 	    cmocka_unit_test(test_tcp_zero_window_probe),
+	    cmocka_unit_test(test_tcp_bare_seq_after_rto),
+	    cmocka_unit_test(test_tcp_ack_at_window_edge),
 	    cmocka_unit_test(test_tcp_nagle),
 	    cmocka_unit_test(test_tcp_write_backpressure_static),
 	    cmocka_unit_test(test_tcp_recv_backpressure),
