@@ -16,6 +16,9 @@
  */
 #define C_TCHAR 0x01 /* token (RFC 9110 5.6.2) */
 #define C_VALUE 0x02 /* field value: HTAB SP VCHAR obs-text (5.5) */
+/* In a request-target, bytes from 0x80 up (raw UTF-8, which URI syntax
+ * leaves out) are taken as nginx and Apache take them: the path decoder
+ * passes them through and a Location built from the path encodes them. */
 #define C_PATH  0x04 /* request-target before '?': VCHAR but '?' '#' */
 #define C_QUERY 0x08 /* request-target after '?': VCHAR but '#' */
 #define C_HOST  0x10 /* reg-name: unreserved sub-delims (RFC 3986 3.2.2) */
@@ -42,8 +45,9 @@
 	((IS_TCHAR(c) ? C_TCHAR : 0) |                                         \
 	    (IS_VCHAR(c) || (c) == ' ' || (c) == '\t' || (c) >= 0x80 ? C_VALUE \
 	                                                             : 0) |    \
-	    (IS_VCHAR(c) && (c) != '?' && (c) != '#' ? C_PATH : 0) |           \
-	    (IS_VCHAR(c) && (c) != '#' ? C_QUERY : 0) |                        \
+	    ((IS_VCHAR(c) && (c) != '?' && (c) != '#') || (c) >= 0x80 ? C_PATH \
+	                                                              : 0) |   \
+	    ((IS_VCHAR(c) && (c) != '#') || (c) >= 0x80 ? C_QUERY : 0) |       \
 	    (IS_UNRESERVED(c) || IS_SUBDELIM(c) ? C_HOST : 0) |                \
 	    (IS_HEX(c) ? C_HEX : 0) | (IN(c, '0', '9') ? C_DIGIT : 0) |        \
 	    ((c) == ' ' || (c) == '\t' ? C_OWS : 0))

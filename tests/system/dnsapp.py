@@ -1,30 +1,19 @@
 # SPDX-License-Identifier: ISC
 """The DNS appliance (apps/dns) for the system tests and bench/dns.
 
-  NsThread   a worker thread that has entered a network namespace: every
-             function given to call() runs inside it (sockets, dig, kdig),
-             so a test drives clients in the namespace from Python.
-  DnsBox     a namespace with a tap (the kernel's side at HOST) and a
-             running appliance, booted one of three ways:
-               unix-direct  Morgana's own stack over the tap, at ADDR
-               unix-socket  the socket stack on 127.0.0.1:SOCK_PORT inside
-                            the namespace (no tap: --net:service=none)
-               unix-san     unix-direct built with ASan and UBSan
-               hvt          a KVM guest over the tap, at ADDR
-             with query helpers (dnspython over UDP/TCP, dig, kdig, raw
-             bytes) and its counters when stopped.
+  DnsBox     an AppBox (appbox.py) running apps/dns, at ADDR:53 or
+             127.0.0.1:SOCK_PORT, with query helpers (dnspython over
+             UDP/TCP, dig, kdig, raw bytes) and its counters when stopped;
+             mode "nsd" runs NSD in its place.
   Nsd        NSD on the same zones, inside the namespace, by PID.
 """
-import ctypes
 import os
-import queue
 import shutil
 import signal
 import socket
 import struct
 import subprocess
 import tempfile
-import threading
 import time
 
 import dns.exception
@@ -34,138 +23,45 @@ import dns.name
 import dns.query
 import dns.rdatatype
 
-from conftest import ROOT, run
-from netns import Appliance, Netns, kvm_usable
+import appbox
+from appbox import ADDR, HOST, MODES, AppBox, NsThread  # noqa: F401
+from conftest import ROOT
+from netns import Netns
 
-HOST = "10.0.0.1"      # the kernel's side of the tap
 HOST2 = "10.0.0.3"     # a second kernel address (not allowed AXFR)
-ADDR = "10.0.0.2"      # the appliance (direct stack)
 SOCK_PORT = 5353       # the appliance on the socket stack (127.0.0.1)
 NSD_PORT = 5300        # NSD, on 127.0.0.1 in the namespace
 ZONES = [ROOT / "apps/dns/example.zone", ROOT / "apps/dns/reverse.zone"]
 ORIGINS = ["example.org.", "2.0.192.in-addr.arpa."]
-TENDER = ROOT / "build" / "bin" / "morgana-hvt"
-MODES = ["unix-direct", "unix-socket", "unix-san", "hvt"]
-
-_CLONE_NEWNET = 0x40000000
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-class NsThread:
-    """A thread inside namespace `name` running the functions it is
-    given, one at a time."""
-
-    def __init__(self, name):
-        self.q = queue.Queue()
-        self.ready = queue.Queue()
-        self.t = threading.Thread(target=self._main, args=(name,),
-                                  daemon=True)
-        self.t.start()
-        err = self.ready.get(timeout=10)
-        if err:
-            raise RuntimeError(f"setns {name}: {err}")
-
-    def _main(self, name):
-        try:
-            fd = os.open(f"/run/netns/{name}", os.O_RDONLY)
-            try:
-                if _libc.setns(fd, _CLONE_NEWNET) != 0:
-                    raise OSError(ctypes.get_errno(), "setns")
-            finally:
-                os.close(fd)
-        except OSError as e:
-            self.ready.put(str(e))
-            return
-        self.ready.put(None)
-        while True:
-            item = self.q.get()
-            if item is None:
-                return
-            fn, args, kw, out = item
-            try:
-                out.put((True, fn(*args, **kw)))
-            except BaseException as e:  # handed to the caller
-                out.put((False, e))
-
-    def call(self, fn, *args, **kw):
-        out = queue.Queue()
-        self.q.put((fn, args, kw, out))
-        ok, v = out.get()
-        if not ok:
-            raise v
-        return v
-
-    def stop(self):
-        self.q.put(None)
-        self.t.join(timeout=5)
-
-
-def need_tender():
-    if not TENDER.exists():
-        r = run(["make", str(TENDER.relative_to(ROOT))], timeout=600)
-        assert r.returncode == 0, r.stdout + r.stderr
 
 
 def mode_params():
-    """pytest params for the three ways to boot, hvt skipped without
-    KVM."""
-    import pytest
+    """pytest params for the four ways to boot (appbox.mode_params), or
+    just "nsd" when DNS_TEST_REFERENCE=nsd."""
     if os.environ.get("DNS_TEST_REFERENCE") == "nsd":
         return ["nsd"]
-    return [
-        "unix-direct",
-        "unix-socket",
-        "unix-san",
-        pytest.param("hvt", marks=pytest.mark.skipif(
-            not kvm_usable(), reason="/dev/kvm is not usable here")),
-    ]
+    return appbox.mode_params()
 
 
-class DnsBox:
+class DnsBox(AppBox):
     """A namespace, a tap and a running DNS appliance (mode "nsd": NSD
     instead, on 127.0.0.1:NSD_PORT, AXFR allowed from 127.0.0.1, to check
     the tests themselves against the reference server)."""
 
+    APP, NAME, PORT, SOCK_PORT = "apps/dns", "dns", 53, SOCK_PORT
+
     def __init__(self, morgana, build_image, mode, args=(), tap="tapdns0",
                  prefix="mgdns", san=None):
-        self.mode = mode
+        self.nsd = None
         if mode == "nsd":
+            self.mode = mode
             self._init_nsd(prefix)
             return
-        target = "hvt" if mode == "hvt" else "unix"
-        if target == "hvt":
-            need_tender()
-        if san is None:
-            san = mode == "unix-san"
-        self.image = build_image("apps/dns", target=target, san=san)
-        self.ns = Netns(prefix)
-        self.nst = None
-        self.app = None
-        try:
-            self.ns.add_tap(tap, f"{HOST}/24")
-            self.ns.ip("addr", "add", f"{HOST2}/24", "dev", tap)
-            self.nst = NsThread(self.ns.name)
-            if mode == "unix-socket":
-                self.addr, self.port = "127.0.0.1", SOCK_PORT
-                base = ["--net=socket", "--ip=127.0.0.1",
-                        f"--port={SOCK_PORT}"]
-            else:
-                self.addr, self.port = ADDR, 53
-                base = [f"--ip={ADDR}/24"]
-            # The socket stack needs no tap: the device is declared but
-            # given as "none".
-            self.app = Appliance(self.ns, morgana, self.image,
-                                 "none" if mode == "unix-socket" else tap,
-                                 base + list(args))
-            m = self.app.wait_line(r"dns: serving", timeout=30)
-            if m is None:
-                raise AssertionError("the appliance did not start:\n" +
-                                     self.app.output())
-            if mode != "unix-socket":
-                self._wait_reachable()
-        except BaseException:
-            self.close()
-            raise
+        super().__init__(morgana, build_image, mode, args=args, tap=tap,
+                         prefix=prefix, san=san, start_timeout=30)
+
+    def setup_tap(self, tap):
+        self.ns.ip("addr", "add", f"{HOST2}/24", "dev", tap)
 
     def _init_nsd(self, prefix):
         self.ns = Netns(prefix)
@@ -182,8 +78,7 @@ class DnsBox:
             self.close()
             raise
 
-    def _wait_reachable(self, timeout=20):
-        """The first query may wait for ARP: retry until one answers."""
+    def wait_reachable(self, timeout=20):
         deadline = time.monotonic() + timeout
         q = dns.message.make_query("example.org.", "SOA")
         while time.monotonic() < deadline:
@@ -226,22 +121,11 @@ class DnsBox:
                 s.close()
         return self.nst.call(go)
 
-    def tcp_connect(self, timeout=5, source=None):
-        """A connected TCP socket to the server (created in the
-        namespace, usable from anywhere)."""
-        def go():
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.settimeout(timeout)
-            if source:
-                s.bind((source, 0))
-            s.connect((self.addr, self.port))
-            return s
-        return self.nst.call(go)
+    tcp_connect = AppBox.connect
 
-    def tool(self, args, timeout=30):
-        """dig/kdig (or anything) run inside the namespace."""
-        return self.nst.call(subprocess.run, args, capture_output=True,
-                             text=True, timeout=timeout)
+    def tool(self, args, timeout=30, **kw):
+        """dig/kdig (or anything) run inside the namespace, text out."""
+        return super().tool(args, timeout=timeout, text=True, **kw)
 
     def dig(self, *args):
         return self.tool(["dig", f"@{self.addr}", "-p", str(self.port),
@@ -254,21 +138,15 @@ class DnsBox:
     # --- the end -----------------------------------------------------------
 
     def stop(self):
-        """SIGTERM; returns (exit status, counters, output)."""
         if self.mode == "nsd":
             self.nsd.stop()
             return 0, {"dns.queries": 1}, "dns: done, exit 0"
-        rc = self.app.stop()
-        return rc, self.app.stats(after="dns: exit"), self.app.output()
+        return super().stop()
 
     def close(self):
-        if getattr(self, "nsd", None) is not None:
+        if self.nsd is not None:
             self.nsd.stop()
-        if self.app is not None:
-            self.app.stop()
-        if self.nst is not None:
-            self.nst.stop()
-        self.ns.delete()
+        super().close()
 
 
 NSD_CONF = """server:

@@ -19,13 +19,13 @@ import time
 
 import pytest
 
+from appbox import need_tender
 from conftest import ROOT, run
 from netns import Appliance, Netns, kvm_usable
 
 TAP = "tapdh0"
 HOST = "10.0.9.1"
 RANGE = ("10.0.9.50", "10.0.9.59")
-TENDER = ROOT / "build" / "bin" / "morgana-hvt"
 DNSMASQ = "/usr/sbin/dnsmasq"
 
 TARGETS = [
@@ -33,12 +33,6 @@ TARGETS = [
     pytest.param("hvt", marks=pytest.mark.skipif(
         not kvm_usable(), reason="/dev/kvm is not usable here")),
 ]
-
-
-def need_tender():
-    if not TENDER.exists():
-        r = run(["make", str(TENDER.relative_to(ROOT))], timeout=600)
-        assert r.returncode == 0, r.stdout + r.stderr
 
 
 def need_dnsmasq():

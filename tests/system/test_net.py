@@ -22,6 +22,7 @@ import time
 
 import pytest
 
+from appbox import need_tender
 from conftest import ROOT, run
 from netns import PYTHON, Appliance, Netns, kvm_usable
 
@@ -30,7 +31,6 @@ HOST = "10.0.0.1"
 ADDR = "10.0.0.2"
 FAKE = "10.0.0.3"  # the scapy peer's address (not the kernel's)
 NETEM = "loss 2% reorder 10% delay 5ms"
-TENDER = ROOT / "build" / "bin" / "morgana-hvt"
 
 TARGETS = [
     "unix",
@@ -48,12 +48,6 @@ def need_scapy():
     r = run([PYTHON, "-c", "import scapy.all"], timeout=60)
     if r.returncode != 0:
         pytest.skip("scapy is missing (Debian package python3-scapy)")
-
-
-def need_tender():
-    if not TENDER.exists():
-        r = run(["make", str(TENDER.relative_to(ROOT))], timeout=600)
-        assert r.returncode == 0, r.stdout + r.stderr
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import time
 
 import pytest
 
+from appbox import need_tender
 from conftest import ROOT, run
 
-TENDER = ROOT / "build" / "bin" / "morgana-hvt"
 
 
 def kvm_usable():
@@ -31,12 +31,6 @@ TARGETS = [
     pytest.param("hvt", marks=pytest.mark.skipif(
         not kvm_usable(), reason="/dev/kvm is not usable here")),
 ]
-
-
-def need_tender():
-    if not TENDER.exists():
-        r = run(["make", str(TENDER.relative_to(ROOT))], timeout=600)
-        assert r.returncode == 0, r.stdout + r.stderr
 
 
 @pytest.fixture

@@ -308,6 +308,14 @@ def test_not_found_and_normalisation(box):
                 "/a%00b"):
         (resp,), closed = raw(box, req(bad))
         assert resp[0] == 400 and closed, bad
+    # Raw UTF-8 in a target (clients should encode it; nginx takes it
+    # too): looked up as its bytes, and encoded again in a Location.
+    data = "GET /caf\u00e9.html HTTP/1.1\r\nHost: a\r\n\r\n".encode()
+    (resp,), closed = raw(box, data, timeout=1.0)
+    assert resp[0] == 404 and not closed, resp
+    data = "GET /docs?q=caf\u00e9 HTTP/1.1\r\nHost: a\r\n\r\n".encode()
+    (resp,), closed = raw(box, data, timeout=1.0)
+    assert resp[0] == 301 and resp[1]["location"] == "/docs/?q=caf%C3%A9"
     still_serves(box)
 
 

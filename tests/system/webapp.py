@@ -14,31 +14,13 @@
 import http.client
 import os
 import socket
-import subprocess
 import time
 
+from appbox import ADDR, HOST, MODES, AppBox, mode_params  # noqa: F401
 from conftest import ROOT
-from dnsapp import NsThread, need_tender
-from netns import Appliance, Netns, kvm_usable
 
-HOST = "10.0.0.1"      # the kernel's side of the tap
-ADDR = "10.0.0.2"      # the appliance (direct stack)
 SOCK_PORT = 8080       # the appliance on the socket stack (127.0.0.1)
 SITE = ROOT / "apps" / "web" / "site"
-MODES = ["unix-direct", "unix-socket", "unix-san", "hvt"]
-
-
-def mode_params():
-    """pytest params for the four ways to boot, hvt skipped without
-    KVM."""
-    import pytest
-    return [
-        "unix-direct",
-        "unix-socket",
-        "unix-san",
-        pytest.param("hvt", marks=pytest.mark.skipif(
-            not kvm_usable(), reason="/dev/kvm is not usable here")),
-    ]
 
 
 def site_files(root=SITE):
@@ -58,48 +40,12 @@ def site_files(root=SITE):
     return out
 
 
-class WebBox:
+class WebBox(AppBox):
     """A namespace, a tap and a running web appliance."""
 
-    def __init__(self, morgana, build_image, mode, args=(), tap="tapweb0",
-                 prefix="mgweb", image=None):
-        self.mode = mode
-        target = "hvt" if mode == "hvt" else "unix"
-        if target == "hvt":
-            need_tender()
-        if image is None:
-            image = build_image("apps/web", target=target,
-                                san=mode == "unix-san")
-        self.image = image
-        self.ns = Netns(prefix)
-        self.nst = None
-        self.app = None
-        try:
-            if mode != "unix-socket":
-                self.ns.add_tap(tap, f"{HOST}/24")
-            self.nst = NsThread(self.ns.name)
-            if mode == "unix-socket":
-                self.addr, self.port = "127.0.0.1", SOCK_PORT
-                base = ["--net=socket", "--ip=127.0.0.1",
-                        f"--port={SOCK_PORT}"]
-            else:
-                self.addr, self.port = ADDR, 80
-                base = [f"--ip={ADDR}/24"]
-            self.app = Appliance(self.ns, morgana, self.image,
-                                 "none" if mode == "unix-socket" else tap,
-                                 base + list(args))
-            m = self.app.wait_line(r"web: serving", timeout=60)
-            if m is None:
-                raise AssertionError("the appliance did not start:\n" +
-                                     self.app.output())
-            self._wait_reachable()
-        except BaseException:
-            self.close()
-            raise
+    APP, NAME, PORT, SOCK_PORT = "apps/web", "web", 80, SOCK_PORT
 
-    def _wait_reachable(self, timeout=30):
-        """The first connection may wait for ARP: retry until one
-        answers."""
+    def wait_reachable(self, timeout=30):
         deadline = time.monotonic() + timeout
         last = None
         while time.monotonic() < deadline:
@@ -117,18 +63,6 @@ class WebBox:
     def url(self):
         return f"http://{self.addr}:{self.port}"
 
-    # --- clients, all inside the namespace -------------------------------
-
-    def connect(self, timeout=5):
-        """A connected TCP socket to the server (made in the namespace,
-        usable from anywhere)."""
-        def go():
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.settimeout(timeout)
-            s.connect((self.addr, self.port))
-            return s
-        return self.nst.call(go)
-
     def http(self, timeout=5):
         """A connected http.client.HTTPConnection."""
         c = http.client.HTTPConnection(self.addr, self.port,
@@ -145,28 +79,6 @@ class WebBox:
             return r.status, r.headers, r.read()
         finally:
             c.close()
-
-    def tool(self, args, timeout=60, **kw):
-        """Any command (curl, slowhttptest...) inside the namespace."""
-        return self.nst.call(subprocess.run, args, capture_output=True,
-                             timeout=timeout, **kw)
-
-    def popen(self, args, **kw):
-        return self.ns.popen(args, **kw)
-
-    # --- the end -----------------------------------------------------------
-
-    def stop(self):
-        """SIGTERM; returns (exit status, counters, output)."""
-        rc = self.app.stop()
-        return rc, self.app.stats(after="web: exit"), self.app.output()
-
-    def close(self):
-        if self.app is not None:
-            self.app.stop()
-        if self.nst is not None:
-            self.nst.stop()
-        self.ns.delete()
 
 
 def exchange(s, data, timeout=5.0, until_close=True):
