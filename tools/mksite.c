@@ -106,17 +106,6 @@ complain(const char *what, const char *path)
 	fprintf(stderr, "mksite: %s: %s\n", path, what);
 }
 
-static uint64_t
-fnv1a64(const uint8_t *p, size_t len)
-{
-	uint64_t h = MG_SITE_FNV64_BASIS;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ p[i]) * MG_SITE_FNV64_PRIME;
-	return h;
-}
-
 /* A name for messages: bytes that would garble a terminal as \xNN. */
 static void
 show(char *out, size_t cap, const char *s)
@@ -333,7 +322,7 @@ add_file(struct site *s, const char *fspath, const char *url,
 	}
 	s->n++;
 	f->type = type_of(url);
-	h = fnv1a64(f->body, f->len);
+	h = mg_site_fnv1a64(f->body, f->len);
 	etag_fmt(f->etag, h);
 	if (f->type->gz && f->len >= GZ_MIN_LEN) {
 		if (!gzip(f->body, f->len, &f->gz, &f->gzlen)) {
@@ -345,7 +334,7 @@ add_file(struct site *s, const char *fspath, const char *url,
 			f->gz = NULL;
 			f->gzlen = 0;
 		} else {
-			uint64_t hg = fnv1a64(f->gz, f->gzlen);
+			uint64_t hg = mg_site_fnv1a64(f->gz, f->gzlen);
 
 			etag_fmt(f->etag_gz, hg != h ? hg : hg ^ 1);
 		}
@@ -610,7 +599,7 @@ build(const struct site *s, size_t *blen)
 			place(b, e + MG_SITE_E_GZ, &at, f->gz, f->gzlen);
 	}
 	put64(b, MG_SITE_H_SUM,
-	    fnv1a64(b + MG_SITE_SUM_FROM, total - MG_SITE_SUM_FROM));
+	    mg_site_fnv1a64(b + MG_SITE_SUM_FROM, total - MG_SITE_SUM_FROM));
 	*blen = total;
 	return b;
 }

@@ -34,17 +34,6 @@ corrupt(int line, long file, const char *why)
 }
 #define CORRUPT(file, why) corrupt(__LINE__, (file), (why))
 
-static uint64_t
-fnv1a64(mg_view v)
-{
-	uint64_t h = MG_SITE_FNV64_BASIS;
-	size_t i;
-
-	for (i = 0; i < v.len; i++)
-		h = (h ^ v.p[i]) * MG_SITE_FNV64_PRIME;
-	return h;
-}
-
 /* A region [lo, hi) of the blob. */
 struct area {
 	size_t lo, hi;
@@ -253,7 +242,7 @@ mg_http_site_load(mg_view blob, struct mg_http_site **out)
 	if (total != blob.len)
 		return CORRUPT(-1, "length differs from the header's");
 	if (!mg_view_tail(blob, MG_SITE_SUM_FROM, &body) ||
-	    fnv1a64(body) != sum)
+	    mg_site_fnv1a64(body.p, body.len) != sum)
 		return CORRUPT(-1, "bad checksum");
 	if (nfiles > MG_SITE_FILES_MAX)
 		return CORRUPT(-1, "too many files");

@@ -57,12 +57,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Fix the length, then the checksum over it, so that the structure
 	 * checks are what gets explored. */
 	if (size >= MG_SITE_HDR) {
-		uint64_t h = MG_SITE_FNV64_BASIS;
-
 		put(buf, MG_SITE_H_TOTAL, (uint32_t)size, 4);
-		for (i = MG_SITE_SUM_FROM; i < size; i++)
-			h = (h ^ buf[i]) * MG_SITE_FNV64_PRIME;
-		put(buf, MG_SITE_H_SUM, h, 8);
+		put(buf, MG_SITE_H_SUM,
+		    mg_site_fnv1a64(buf + MG_SITE_SUM_FROM,
+		        size - MG_SITE_SUM_FROM),
+		    8);
 	}
 	if (mg_http_site_load(mg_view_make(buf, size), &s) == 0) {
 		n = mg_http_site_count(s);

@@ -45,21 +45,11 @@ get32(const uint8_t *b, size_t at)
 	    (uint32_t)b[at + 2] << 8 | b[at + 3];
 }
 
-static uint64_t
-fnv1a64(const uint8_t *p, size_t len)
-{
-	uint64_t h = MG_SITE_FNV64_BASIS;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ p[i]) * MG_SITE_FNV64_PRIME;
-	return h;
-}
-
 static void
 resum(uint8_t *b, size_t len)
 {
-	uint64_t s = fnv1a64(b + MG_SITE_SUM_FROM, len - MG_SITE_SUM_FROM);
+	uint64_t s =
+	    mg_site_fnv1a64(b + MG_SITE_SUM_FROM, len - MG_SITE_SUM_FROM);
 
 	put32(b, MG_SITE_H_SUM, (uint32_t)(s >> 32));
 	put32(b, MG_SITE_H_SUM + 4, (uint32_t)s);
@@ -231,6 +221,19 @@ get32le(mg_view v, size_t at)
 	    (uint32_t)v.p[at + 2] << 16 | (uint32_t)v.p[at + 3] << 24;
 }
 
+/* The checksum is FNV-1a 64: the published test vectors. */
+static void
+test_site_fnv1a64_vectors(void **state)
+{
+	(void)state;
+	assert_true(
+	    mg_site_fnv1a64((const uint8_t *)"", 0) == 0xcbf29ce484222325ULL);
+	assert_true(
+	    mg_site_fnv1a64((const uint8_t *)"a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(mg_site_fnv1a64((const uint8_t *)"foobar", 6) ==
+	    0x85944171f73967e8ULL);
+}
+
 static void
 test_site_loads_the_mksite_blob(void **state)
 {
@@ -259,7 +262,7 @@ test_site_loads_the_mksite_blob(void **state)
 		assert_true(view_is(f.type, types[i]));
 		assert_int_equal(f.mtime, MG_SEC(1700000000ULL));
 		snprintf(tag, sizeof(tag), "\"%016llx\"",
-		    (unsigned long long)fnv1a64(f.body.p, f.body.len));
+		    (unsigned long long)mg_site_fnv1a64(f.body.p, f.body.len));
 		assert_true(view_is(f.etag, tag));
 		assert_int_equal((uintptr_t)f.body.p % MG_SITE_ALIGN,
 		    (uintptr_t)site_blob % MG_SITE_ALIGN);
@@ -276,7 +279,7 @@ test_site_loads_the_mksite_blob(void **state)
 		    crc32(f.body));
 		assert_int_equal(get32le(f.gzip, f.gzip.len - 4), f.body.len);
 		snprintf(tag, sizeof(tag), "\"%016llx\"",
-		    (unsigned long long)fnv1a64(f.gzip.p, f.gzip.len));
+		    (unsigned long long)mg_site_fnv1a64(f.gzip.p, f.gzip.len));
 		assert_true(view_is(f.etag_gz, tag));
 		assert_false(
 		    view_is(f.etag_gz, "") || mg_view_eq(f.etag, f.etag_gz));
@@ -711,6 +714,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_site_fnv1a64_vectors),
 	    cmocka_unit_test(test_site_loads_the_mksite_blob),
 	    cmocka_unit_test(test_site_finds_exact_paths_only),
 	    cmocka_unit_test(test_site_find_on_every_size),

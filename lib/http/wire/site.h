@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * site.h: the static-site blob that tools/mksite writes and
- * mg_http_site_load (lib/http/site.c) reads. Offsets and constants only.
+ * mg_http_site_load (lib/http/site.c) reads: offsets, constants and the
+ * checksum function, shared by both sides.
  *
  * All integers are big-endian; every offset counts from the start of the
  * blob. Nothing in it is a pointer.
@@ -35,6 +36,9 @@
  */
 #ifndef MG_WIRE_SITE_H
 #define MG_WIRE_SITE_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #define MG_SITE_MAGIC   "MGWS"
 #define MG_SITE_VERSION 1
@@ -73,5 +77,16 @@
 /* FNV-1a 64, the checksum (and mksite's ETag hash). */
 #define MG_SITE_FNV64_BASIS 0xcbf29ce484222325ULL
 #define MG_SITE_FNV64_PRIME 0x100000001b3ULL
+
+static inline uint64_t
+mg_site_fnv1a64(const uint8_t *p, size_t len)
+{
+	uint64_t h = MG_SITE_FNV64_BASIS;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * MG_SITE_FNV64_PRIME;
+	return h;
+}
 
 #endif /* MG_WIRE_SITE_H */
