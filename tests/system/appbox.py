@@ -192,6 +192,16 @@ class AppBox:
         return rc, self.app.stats(after=f"{self.NAME}: exit"), \
             self.app.output()
 
+    def finish(self):
+        """stop(), then a clean end asserted: exit 0, "NAME: done, exit
+        0", no sanitizer report. Returns the counters."""
+        rc, st, out = self.stop()
+        assert rc == 0, f"exit {rc}\n{out}"
+        assert f"{self.NAME}: done, exit 0" in out, out
+        assert "AddressSanitizer" not in out and \
+            "runtime error" not in out, out
+        return st
+
     def close(self):
         if self.app is not None:
             self.app.stop()
